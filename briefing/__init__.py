@@ -1,0 +1,50 @@
+"""Briefing: live-briefing publishing platform."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: config → extensions → broker → blueprints → errors → CLI."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("BRIEFING_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from briefing.config import load_config
+
+    load_config(app, test_config)
+
+    from briefing import database
+
+    database.init_app(app)
+
+    from briefing.live.broker import InProcessBroker, install_doorbell
+
+    install_doorbell(app, InProcessBroker())
+
+    from briefing.web import api, public
+    from briefing.web.assets import init_app as init_assets
+    from briefing.web.errors import init_app as init_errors
+    from briefing.web.headers import init_app as init_headers
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+    init_assets(app)
+    init_errors(app)
+    init_headers(app)
+
+    from briefing import cli
+
+    cli.init_app(app)
+    return app

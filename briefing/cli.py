@@ -1,0 +1,93 @@
+"""Command-line doors: thin click wrappers over the services."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from briefing.models import Role
+from briefing.services import sources as source_service
+from briefing.services import users as user_service
+from briefing.services.errors import DomainError
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db, create_user, create_token, seed_demo):
+        app.cli.add_command(command)
+
+
+def _fail(error: DomainError) -> None:
+    raise click.ClickException(error.detail)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or migrate the schema and seed the default sources."""
+    from briefing.database import upgrade_schema
+
+    upgrade_schema()
+    added = source_service.seed_default_sources()
+    click.echo(f"Database is at the latest schema; {added} sources added.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), required=True, help="The user's role."
+)
+@click.option("--name", "display_name", required=True, help="Name shown on updates.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input."
+)
+def create_user(email: str, role: str, display_name: str, password_stdin: bool) -> None:
+    """Create a user; the password is prompted for unless --password-stdin is given."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = user_service.create_user(
+            email=email, display_name=display_name, role=Role(role), password=password
+        )
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", required=True, help="What the token is for, e.g. 'reuters-bot'.")
+def create_token(email: str, name: str) -> None:
+    """Create an API token; it is printed alone on the last line, once."""
+    try:
+        user = user_service.user_by_email_or_404(email)
+        _token, plain = user_service.create_token(user, name=name)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Token {name!r} for {user.email} (shown once; store it now):")
+    click.echo(plain)
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo briefing (slug 'demo') and an admin account whose password is printed."""
+    from briefing.demo import seed
+
+    password = secrets.token_urlsafe(12)
+    result = seed(admin_password=password)
+    if result.created_admin:
+        click.echo(f"Admin account: {result.admin_email}  password: {password}")
+    else:
+        click.echo(f"Admin account {result.admin_email} already exists; password unchanged.")
+    click.echo(f"Demo briefing: {result.url} ({result.update_count} updates)")
+
+
+def main() -> None:
+    """The `briefing` console script: the same commands as `flask --app briefing`."""
+    from briefing import create_app
+
+    FlaskGroup(create_app=create_app)(prog_name="briefing")

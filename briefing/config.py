@@ -1,0 +1,72 @@
+"""Configuration in layers: defaults, instance/config.py, BRIEFING_* environment, then the
+three well-known variables (DATABASE_URL, REDIS_URL, SITE_URL), then test overrides.
+
+Nothing here runs at import time; `load_config` is called by the application factory.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SITE_URL": "http://127.0.0.1:5000",
+    "SITE_NAME": "Briefing",
+    "REDIS_URL": None,
+    # 1 MiB: the API refuses larger bodies with 413 before parsing them.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "UPDATES_PER_PAGE": 20,
+    "FEED_MAX_AGE": 30,
+    "JSON_SORT_KEYS": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("BRIEFING")
+    for name in ("DATABASE_URL", "REDIS_URL", "SITE_URL"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    if test_config:
+        app.config.update(test_config)
+
+    app.config["SITE_URL"] = str(app.config["SITE_URL"]).rstrip("/")
+    if app.config["SITE_URL"].startswith("https://"):
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+    database_url = app.config.get("DATABASE_URL") or _default_sqlite_url(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(database_url)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
+
+
+def normalize_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at psycopg 3, the driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _default_sqlite_url(app: Flask) -> str:
+    return "sqlite:///" + str(Path(app.instance_path) / "briefing.sqlite3")
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """A random key generated once into instance/, so there is never a guessable default."""
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

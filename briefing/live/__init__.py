@@ -1,0 +1,1 @@
+"""Live delivery: brokers that wake listeners after a commit."""

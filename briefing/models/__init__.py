@@ -1,0 +1,23 @@
+"""SQLAlchemy models. Models never commit; services do."""
+
+from briefing.models.briefing import Briefing, BriefingStatus
+from briefing.models.change import Change, ChangeKind
+from briefing.models.source import Source
+from briefing.models.update import Revision, Update, UpdateSource, UpdateStatus
+from briefing.models.user import ApiToken, IdempotencyKey, Role, User
+
+__all__ = [
+    "ApiToken",
+    "Briefing",
+    "BriefingStatus",
+    "Change",
+    "ChangeKind",
+    "IdempotencyKey",
+    "Revision",
+    "Role",
+    "Source",
+    "Update",
+    "UpdateSource",
+    "UpdateStatus",
+    "User",
+]

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from briefing.extensions import db
+from briefing.models.base import UTCDateTime, utcnow
+
+
+class BriefingStatus(enum.StrEnum):
+    DRAFT = "draft"
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class Briefing(db.Model):  # type: ignore[name-defined,misc]
+    """One live page."""
+
+    __tablename__ = "briefings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    standfirst: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # Rendered and sanitized when saved, never per request.
+    summary_html: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[BriefingStatus] = mapped_column(
+        Enum(
+            BriefingStatus,
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=BriefingStatus.DRAFT,
+    )
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    language: Mapped[str] = mapped_column(String(35), default="en")
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped by every change to the briefing or its updates; each bump is one change-log row
+    # whose sequence number equals the new version. ETags and cache keys derive from it.
+    version: Mapped[int] = mapped_column(default=0)
+    # When `version` last moved: Last-Modified for pages and feeds.
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != BriefingStatus.DRAFT
+
+    def __repr__(self) -> str:
+        return f"<Briefing {self.slug}>"

@@ -1,0 +1,1 @@
+"""Pure functions that turn stored values into display text and markup."""

@@ -1,0 +1,146 @@
+"""Verbs that create and change briefings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from briefing.extensions import db
+from briefing.models import Briefing, BriefingStatus, ChangeKind, Role, User
+from briefing.models.base import utcnow
+from briefing.rendering.markdown import render_markdown
+from briefing.services import checks
+from briefing.services.changes import record_change
+from briefing.services.permissions import require_role
+
+UNSET: Any = object()
+TITLE_MAX = 200
+STANDFIRST_MAX = 1_000
+SUMMARY_MAX = 20_000
+
+# draft → live → ended → live (reopen). A briefing that readers have seen never becomes a draft.
+ALLOWED_TRANSITIONS = {
+    BriefingStatus.DRAFT: {BriefingStatus.LIVE},
+    BriefingStatus.LIVE: {BriefingStatus.ENDED},
+    BriefingStatus.ENDED: {BriefingStatus.LIVE},
+}
+
+
+def create_briefing(
+    *,
+    actor: User,
+    title: str,
+    slug: str | None = None,
+    standfirst: str = "",
+    summary: str = "",
+    timezone: str = "UTC",
+    language: str = "en",
+    status: BriefingStatus = BriefingStatus.DRAFT,
+) -> Briefing:
+    require_role(actor, Role.EDITOR, "create briefings")
+    errors = checks.Collector()
+    title = checks.text(errors, "title", title, max_length=TITLE_MAX, required=True)
+    if slug is None or not slug.strip():
+        slug = unique_slug(checks.slugify(title))
+    else:
+        slug = checks.slug(errors, "slug", slug)
+        if not errors.errors and slug_taken(slug):
+            errors.add("slug", f"The slug {slug!r} is already in use.")
+    standfirst = checks.text(errors, "standfirst", standfirst, max_length=STANDFIRST_MAX)
+    summary = checks.text(errors, "summary", summary, max_length=SUMMARY_MAX)
+    timezone = checks.timezone(errors, "timezone", timezone)
+    language = checks.language(errors, "language", language)
+    if status == BriefingStatus.ENDED:
+        errors.add("status", "A new briefing starts as draft or live.")
+    errors.raise_if_any()
+
+    now = utcnow()
+    briefing = Briefing(
+        slug=slug,
+        title=title,
+        standfirst=standfirst,
+        summary=summary,
+        summary_html=render_markdown(summary),
+        status=status,
+        timezone=timezone,
+        language=language,
+        opened_at=now if status == BriefingStatus.LIVE else None,
+        created_at=now,
+        version=0,
+        changed_at=now,
+    )
+    db.session.add(briefing)
+    db.session.flush()
+    record_change(briefing, ChangeKind.BRIEFING_CHANGED)
+    db.session.commit()
+    return briefing
+
+
+def change_briefing(
+    briefing: Briefing,
+    *,
+    actor: User,
+    title: str = UNSET,
+    standfirst: str = UNSET,
+    summary: str = UNSET,
+    timezone: str = UNSET,
+    language: str = UNSET,
+    status: BriefingStatus = UNSET,
+) -> Briefing:
+    """Change any of the given fields; go live, end or reopen through `status`."""
+    require_role(actor, Role.EDITOR, "change briefings")
+    errors = checks.Collector()
+    values: dict[str, Any] = {}
+    if title is not UNSET:
+        values["title"] = checks.text(errors, "title", title, max_length=TITLE_MAX, required=True)
+    if standfirst is not UNSET:
+        values["standfirst"] = checks.text(
+            errors, "standfirst", standfirst, max_length=STANDFIRST_MAX
+        )
+    if summary is not UNSET:
+        values["summary"] = checks.text(errors, "summary", summary, max_length=SUMMARY_MAX)
+    if timezone is not UNSET:
+        values["timezone"] = checks.timezone(errors, "timezone", timezone)
+    if language is not UNSET:
+        values["language"] = checks.language(errors, "language", language)
+    if status is not UNSET and status != briefing.status:
+        if status not in ALLOWED_TRANSITIONS[briefing.status]:
+            errors.add(
+                "status", f"A {briefing.status.value} briefing cannot become {status.value}."
+            )
+        values["status"] = status
+    errors.raise_if_any()
+
+    changed = {k: v for k, v in values.items() if getattr(briefing, k) != v}
+    if not changed:
+        return briefing
+    now = utcnow()
+    for name, value in changed.items():
+        setattr(briefing, name, value)
+    if "summary" in changed:
+        briefing.summary_html = render_markdown(briefing.summary)
+    kind = ChangeKind.BRIEFING_CHANGED
+    if "status" in changed:
+        if briefing.status == BriefingStatus.LIVE:
+            briefing.opened_at = briefing.opened_at or now
+            briefing.ended_at = None
+        elif briefing.status == BriefingStatus.ENDED:
+            briefing.ended_at = now
+            kind = ChangeKind.BRIEFING_ENDED
+    record_change(briefing, kind)
+    db.session.commit()
+    return briefing
+
+
+def slug_taken(slug: str) -> bool:
+    return db.session.scalar(select(Briefing.id).where(Briefing.slug == slug)) is not None
+
+
+def unique_slug(base: str) -> str:
+    candidate, n = base, 2
+    while slug_taken(candidate):
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate
+

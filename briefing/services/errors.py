@@ -1,0 +1,46 @@
+"""Domain errors. Each door maps them to its own medium in one place (web/errors.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class DomainError(Exception):
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(DomainError):
+    pass
+
+
+class Forbidden(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class Invalid(DomainError):
+    """Input that breaks a rule; names every field at fault."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+    @classmethod
+    def field(cls, field: str, message: str) -> Invalid:
+        return cls([FieldError(field, message)])
+
+
+class Conflict(DomainError):
+    """An edit based on a version that is no longer current. `current` is the stored object."""
+
+    def __init__(self, detail: str, current: Any) -> None:
+        super().__init__(detail)
+        self.current = current

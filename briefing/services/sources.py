@@ -1,0 +1,81 @@
+"""Verbs for the credited agencies."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from briefing.extensions import db
+from briefing.models import Role, Source, User
+from briefing.services import checks
+from briefing.services.errors import NotFound
+from briefing.services.permissions import require_role
+
+# The agencies a fresh database knows, per SPEC §1.
+DEFAULT_SOURCES = (
+    ("reuters", "Reuters", "https://www.reuters.com/"),
+    ("afp", "AFP", "https://www.afp.com/"),
+    ("ap", "AP", "https://apnews.com/"),
+    ("dpa", "dpa", "https://www.dpa.com/"),
+    ("efe", "EFE", "https://efe.com/"),
+    ("ansa", "ANSA", "https://www.ansa.it/"),
+    ("interfax-ukraine", "Interfax-Ukraine", "https://interfax.com.ua/"),
+    ("ukrinform", "Ukrinform", "https://www.ukrinform.net/"),
+    ("anadolu", "Anadolu Agency", "https://www.aa.com.tr/"),
+    ("kyodo", "Kyodo News", "https://english.kyodonews.net/"),
+    ("xinhua", "Xinhua", "https://english.news.cn/"),
+    ("pa-media", "PA Media", "https://pa.media/"),
+)
+
+
+def seed_default_sources() -> int:
+    """Add the default agencies that are missing; returns how many were added."""
+    existing = set(db.session.scalars(select(Source.slug)))
+    added = 0
+    for slug, name, url in DEFAULT_SOURCES:
+        if slug not in existing:
+            db.session.add(Source(slug=slug, name=name, url=url))
+            added += 1
+    db.session.commit()
+    return added
+
+
+def create_source(*, actor: User, slug: str, name: str, url: str) -> Source:
+    require_role(actor, Role.ADMIN, "add sources")
+    errors = checks.Collector()
+    slug = checks.slug(errors, "slug", slug, max_length=64)
+    name = checks.text(errors, "name", name, max_length=120, required=True)
+    url = checks.web_url(errors, "url", url)
+    if not errors.errors and source_by_slug_or_none(slug) is not None:
+        errors.add("slug", f"A source with slug {slug!r} already exists.")
+    errors.raise_if_any()
+    source = Source(slug=slug, name=name, url=url)
+    db.session.add(source)
+    db.session.commit()
+    return source
+
+
+def change_source(source: Source, *, actor: User, name: str, url: str) -> Source:
+    """Rename or re-point a source; its slug stays, since updates and feeds refer to it."""
+    require_role(actor, Role.ADMIN, "change sources")
+    errors = checks.Collector()
+    name = checks.text(errors, "name", name, max_length=120, required=True)
+    url = checks.web_url(errors, "url", url)
+    errors.raise_if_any()
+    source.name, source.url = name, url
+    db.session.commit()
+    return source
+
+
+def source_by_slug_or_none(slug: str) -> Source | None:
+    return db.session.scalar(select(Source).where(Source.slug == slug))
+
+
+def source_by_slug(slug: str) -> Source:
+    source = source_by_slug_or_none(slug)
+    if source is None:
+        raise NotFound(f"No source with slug {slug!r}.")
+    return source
+
+
+def all_sources() -> list[Source]:
+    return list(db.session.scalars(select(Source).order_by(Source.name)))

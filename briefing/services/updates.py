@@ -1,0 +1,316 @@
+"""Verbs that publish, edit, retract, pin and mark updates.
+
+Each verb is one transaction: it checks the actor and the input, renders Markdown once,
+writes the update, a revision where text changed, and a change-log row, then commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from briefing.extensions import db
+from briefing.models import (
+    Briefing,
+    BriefingStatus,
+    ChangeKind,
+    Revision,
+    Role,
+    Source,
+    Update,
+    UpdateSource,
+    UpdateStatus,
+    User,
+)
+from briefing.models.base import utcnow
+from briefing.rendering.markdown import html_to_text, render_markdown
+from briefing.services import checks
+from briefing.services.changes import record_change
+from briefing.services.errors import Conflict, Forbidden, Invalid
+from briefing.services.permissions import require_may_touch, require_role
+
+UNSET: Any = object()
+BODY_MAX = 100_000
+HEADLINE_MAX = 200
+CORRECTION_MAX = 1_000
+MAX_SOURCES = 20
+# Statuses a door may ask for. Scheduling needs a scheduler, which is not built yet.
+SETTABLE_STATUSES = (UpdateStatus.DRAFT, UpdateStatus.PUBLISHED)
+
+
+def create_update(
+    briefing: Briefing,
+    *,
+    actor: User,
+    body: str,
+    headline: str = "",
+    sources: Sequence[str] = (),
+    key_event: bool = False,
+    pinned: bool = False,
+    status: UpdateStatus = UpdateStatus.PUBLISHED,
+    published_at: datetime | None = None,
+) -> Update:
+    """Publish an update now (or at a back-dated `published_at`), or save it as a draft."""
+    require_role(actor, Role.CONTRIBUTOR, "write updates")
+    if status != UpdateStatus.DRAFT or pinned:
+        require_role(actor, Role.EDITOR, "publish or pin updates")
+    errors = checks.Collector()
+    body = checks.text(errors, "body", body, max_length=BODY_MAX, required=True)
+    headline = checks.text(errors, "headline", headline, max_length=HEADLINE_MAX)
+    source_rows = _sources(errors, sources)
+    _check_status(errors, status)
+    if published_at is not None:
+        published_at = checks.moment(errors, "published_at", published_at, allow_future=False)
+    if briefing.status == BriefingStatus.ENDED:
+        errors.add("briefing", "This briefing has ended; reopen it to post new updates.")
+    errors.raise_if_any()
+
+    now = utcnow()
+    html = render_markdown(body)
+    item = Update(
+        briefing_id=briefing.id,
+        author_id=actor.id,
+        headline=headline,
+        body=body,
+        body_html=html,
+        body_text=html_to_text(html),
+        status=status,
+        key_event=key_event,
+        pinned=False,
+        published_at=(published_at or now) if status == UpdateStatus.PUBLISHED else None,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    item.source_links = _links(source_rows)
+    db.session.add(item)
+    db.session.flush()
+    if status == UpdateStatus.PUBLISHED:
+        record_change(briefing, ChangeKind.UPDATE_PUBLISHED, item)
+        if pinned:
+            _pin(briefing, item)
+    else:
+        record_change(briefing, ChangeKind.DRAFT_SAVED, item)
+    db.session.commit()
+    return item
+
+
+def edit_update(
+    item: Update,
+    *,
+    actor: User,
+    version: int,
+    headline: str = UNSET,
+    body: str = UNSET,
+    sources: Sequence[str] = UNSET,
+    key_event: bool = UNSET,
+    pinned: bool = UNSET,
+    status: UpdateStatus = UNSET,
+    published_at: datetime = UNSET,
+    correction: str = UNSET,
+) -> Update:
+    """Apply the given changes if `version` is still current; otherwise raise Conflict.
+
+    The text that is replaced is kept as a revision, so nothing an editor wrote is lost.
+    """
+    require_may_touch(actor, item)
+    if item.status == UpdateStatus.DELETED:
+        raise Invalid.field("status", "This update was retracted and can no longer be edited.")
+    publishing = status is not UNSET and status != item.status
+    if (publishing or pinned is not UNSET) and not actor.can(Role.EDITOR):
+        raise Forbidden("Only editors may publish or pin updates.")
+
+    errors = checks.Collector()
+    text_changes: dict[str, Any] = {}
+    if headline is not UNSET:
+        text_changes["headline"] = checks.text(
+            errors, "headline", headline, max_length=HEADLINE_MAX
+        )
+    if body is not UNSET:
+        text_changes["body"] = checks.text(
+            errors, "body", body, max_length=BODY_MAX, required=True
+        )
+    source_rows = _sources(errors, sources) if sources is not UNSET else None
+    if correction is not UNSET:
+        correction = checks.text(errors, "correction", correction, max_length=CORRECTION_MAX)
+    if status is not UNSET:
+        _check_status(errors, status)
+        if item.status == UpdateStatus.PUBLISHED and status == UpdateStatus.DRAFT:
+            errors.add("status", "A published update cannot go back to draft; retract it.")
+    if published_at is not UNSET:
+        published_at = checks.moment(errors, "published_at", published_at, allow_future=False)
+    final_status = status if publishing else item.status
+    if pinned is True and final_status != UpdateStatus.PUBLISHED:
+        errors.add("pinned", "Only a published update can be pinned.")
+    errors.raise_if_any()
+
+    _claim_version(item, version)
+    briefing = item.briefing
+    now = utcnow()
+    new_sources = [s.slug for s in source_rows] if source_rows is not None else None
+    text_changed = (
+        any(getattr(item, k) != v for k, v in text_changes.items())
+        or (new_sources is not None and new_sources != [s.slug for s in item.sources])
+        or (key_event is not UNSET and key_event != item.key_event)
+    )
+    if text_changed:
+        db.session.add(
+            Revision(
+                update_id=item.id,
+                version=version,
+                headline=item.headline,
+                body=item.body,
+                source_slugs=[s.slug for s in item.sources],
+                key_event=item.key_event,
+                editor_id=actor.id,
+                created_at=now,
+            )
+        )
+    for name, value in text_changes.items():
+        setattr(item, name, value)
+    if "body" in text_changes:
+        item.body_html = render_markdown(item.body)
+        item.body_text = html_to_text(item.body_html)
+    if source_rows is not None:
+        item.source_links = _links(source_rows)
+    key_event_changed = key_event is not UNSET and key_event != item.key_event
+    if key_event is not UNSET:
+        item.key_event = key_event
+    if correction is not UNSET:
+        item.correction = correction
+    if published_at is not UNSET:
+        item.published_at = published_at
+    item.updated_at = now
+
+    if publishing and status == UpdateStatus.PUBLISHED:
+        item.status = UpdateStatus.PUBLISHED
+        item.published_at = item.published_at or now
+        record_change(briefing, ChangeKind.UPDATE_PUBLISHED, item)
+    elif item.status == UpdateStatus.PUBLISHED:
+        if text_changed or published_at is not UNSET or correction is not UNSET:
+            item.edited_at = now
+            record_change(briefing, ChangeKind.UPDATE_EDITED, item)
+        elif key_event_changed:
+            record_change(briefing, ChangeKind.KEY_EVENT, item)
+    else:
+        record_change(briefing, ChangeKind.DRAFT_SAVED, item)
+    if pinned is not UNSET and pinned != item.pinned:
+        _set_pin(briefing, item, pinned)
+    db.session.commit()
+    return item
+
+
+def retract_update(item: Update, *, actor: User) -> Update:
+    """Soft delete: readers and feeds stop showing it; the row and its history stay."""
+    require_may_touch(actor, item)
+    if item.status == UpdateStatus.PUBLISHED:
+        require_role(actor, Role.EDITOR, "retract published updates")
+    if item.status == UpdateStatus.DELETED:
+        return item
+    was_public = item.status == UpdateStatus.PUBLISHED
+    now = utcnow()
+    item.status = UpdateStatus.DELETED
+    item.deleted_at = now
+    item.updated_at = now
+    item.pinned = False
+    record_change(
+        item.briefing, ChangeKind.UPDATE_DELETED if was_public else ChangeKind.DRAFT_SAVED, item
+    )
+    db.session.commit()
+    return item
+
+
+def set_pinned(item: Update, *, actor: User, pinned: bool) -> Update:
+    """Pin (unpinning whichever update held the slot) or unpin. Needs no version."""
+    require_role(actor, Role.EDITOR, "pin updates")
+    if pinned == item.pinned:
+        return item
+    if pinned and item.status != UpdateStatus.PUBLISHED:
+        raise Invalid.field("pinned", "Only a published update can be pinned.")
+    _set_pin(item.briefing, item, pinned)
+    db.session.commit()
+    return item
+
+
+def set_key_event(item: Update, *, actor: User, key_event: bool) -> Update:
+    """Mark or unmark a key event. Needs no version: it touches no text."""
+    require_role(actor, Role.EDITOR, "mark key events")
+    if key_event == item.key_event:
+        return item
+    item.key_event = key_event
+    if item.status == UpdateStatus.PUBLISHED:
+        record_change(item.briefing, ChangeKind.KEY_EVENT, item)
+    db.session.commit()
+    return item
+
+
+def _claim_version(item: Update, version: int) -> None:
+    """Atomically move the update from `version` to `version + 1`, or raise Conflict.
+
+    The conditional UPDATE is the guard: of two edits based on the same version, the
+    database lets exactly one match.
+    """
+    claimed = db.session.execute(
+        update(Update)
+        .where(Update.id == item.id, Update.version == version)
+        .values(version=Update.version + 1),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        db.session.refresh(item)
+        raise Conflict(
+            f"Update {item.id} is at version {item.version}; your edit was based on "
+            f"version {version}.",
+            current=item,
+        )
+    set_committed_value(item, "version", version + 1)
+
+
+def _set_pin(briefing: Briefing, item: Update, pinned: bool) -> None:
+    if pinned:
+        _pin(briefing, item)
+    else:
+        item.pinned = False
+        record_change(briefing, ChangeKind.UPDATE_UNPINNED, item)
+
+
+def _pin(briefing: Briefing, item: Update) -> None:
+    holders = db.session.scalars(
+        select(Update).where(
+            Update.briefing_id == briefing.id, Update.pinned.is_(True), Update.id != item.id
+        )
+    ).all()
+    for holder in holders:
+        holder.pinned = False
+    db.session.flush()
+    item.pinned = True
+    record_change(briefing, ChangeKind.UPDATE_PINNED, item)
+
+
+def _check_status(errors: checks.Collector, status: UpdateStatus) -> None:
+    if status not in SETTABLE_STATUSES:
+        errors.add("status", "Must be draft or published.")
+
+
+def _sources(errors: checks.Collector, slugs: Sequence[str]) -> list[Source]:
+    """Resolve slugs to sources, in the order given, refusing unknown ones by name."""
+    wanted = list(dict.fromkeys(s.strip().lower() for s in slugs))
+    if len(wanted) > MAX_SOURCES:
+        errors.add("sources", f"At most {MAX_SOURCES} sources.")
+        return []
+    if not wanted:
+        return []
+    found = {s.slug: s for s in db.session.scalars(select(Source).where(Source.slug.in_(wanted)))}
+    unknown = [slug for slug in wanted if slug not in found]
+    if unknown:
+        errors.add("sources", "Unknown source: " + ", ".join(unknown) + ".")
+    return [found[slug] for slug in wanted if slug in found]
+
+
+def _links(sources: list[Source]) -> list[UpdateSource]:
+    return [UpdateSource(source=s, position=i) for i, s in enumerate(sources)]

@@ -1,0 +1,1 @@
+"""Blueprints by audience: public (readers), api (bots), editor (newsroom), feeds, live."""

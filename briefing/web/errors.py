@@ -1,0 +1,101 @@
+"""One place that maps domain and HTTP errors to responses: problem+json for the API,
+pages in the site's design for everyone else."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from briefing.extensions import db
+from briefing.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+STATUS_BY_ERROR: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Invalid: 422,
+    Conflict: 409,
+}
+TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+def wants_problem_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, detail: str, **extra: Any) -> Response:
+    """An RFC 9457 problem document."""
+    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status}
+    body["detail"] = detail
+    body.update(extra)
+    return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+
+
+def domain_error_response(error: DomainError) -> Response:
+    """The API's answer to a domain error."""
+    status = STATUS_BY_ERROR.get(type(error), 400)
+    extra: dict[str, Any] = {}
+    if isinstance(error, Invalid):
+        extra["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
+    if isinstance(error, Conflict):
+        from briefing.web.api.representations import update_json
+
+        extra["current_version"] = error.current.version
+        extra["current"] = update_json(error.current)
+    return problem(status, error.detail or TITLES.get(status, "Error"), **extra)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError) -> Any:
+        db.session.rollback()
+        if wants_problem_json():
+            return domain_error_response(error)
+        status = STATUS_BY_ERROR.get(type(error), 400)
+        return _page(status, error.detail)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Any:
+        status = error.code or 500
+        detail = error.description or TITLES.get(status, "Error")
+        if wants_problem_json():
+            response = problem(status, detail)
+        else:
+            response = _page(status, detail)
+        # Keep headers such as Allow (405) or WWW-Authenticate (401).
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Any:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        if wants_problem_json():
+            return problem(500, "Something went wrong on our side; it has been logged.")
+        return _page(500, "Something went wrong on our side; it has been logged.")
+
+
+def _page(status: int, detail: str) -> Response:
+    html = render_template(
+        "errors/error.html", status=status, title=TITLES.get(status, "Error"), detail=detail
+    )
+    return make_response(html, status)

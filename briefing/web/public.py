@@ -1,0 +1,7 @@
+"""Reader-facing pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("public", __name__)

@@ -1,0 +1,153 @@
+"""The test API: `app`, `client`, `runner`, factories and a query counter.
+
+Every database test runs on SQLite and, when BRIEFING_TEST_DATABASE_URL is set, on
+PostgreSQL too. Isolation is real, without mocks: a fresh SQLite file per test, copied from a
+migrated template; on PostgreSQL, TRUNCATE … RESTART IDENTITY before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import event, text
+
+from briefing import create_app
+from briefing.database import upgrade_schema
+from briefing.extensions import db
+from briefing.services.sources import seed_default_sources
+
+PG_URL = os.environ.get("BRIEFING_TEST_DATABASE_URL")
+DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+def base_config(database_url: str, instance: Path) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "DATABASE_URL": database_url,
+        "SITE_URL": "https://news.example.org",
+        "INSTANCE_FOR_TESTS": str(instance),
+    }
+
+
+def _migrate(app: Flask) -> None:
+    with app.app_context():
+        upgrade_schema()
+        seed_default_sources()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.sqlite3"
+    _migrate(create_app(base_config(f"sqlite:///{path}", folder)))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_ready(tmp_path_factory: pytest.TempPathFactory) -> str:
+    assert PG_URL, "BRIEFING_TEST_DATABASE_URL is not set"
+    app = create_app(base_config(PG_URL, tmp_path_factory.mktemp("pg")))
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        db.engine.dispose()
+    _migrate(app)
+    return PG_URL
+
+
+def _truncate_postgres(app: Flask) -> None:
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        seed_default_sources()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template, path)
+        return f"sqlite:///{path}"
+    return str(request.getfixturevalue("postgres_ready"))
+
+
+@pytest.fixture
+def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build apps on this test's database; extra config as keyword arguments."""
+    apps: list[Flask] = []
+
+    def build(**config: Any) -> Flask:
+        app = create_app({**base_config(database_url, tmp_path), **config})
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask], database_url: str) -> Iterator[Flask]:
+    app = make_app()
+    if database_url.startswith("postgresql"):
+        _truncate_postgres(app)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """`with count_queries() as q: ...; q.count` counts SQL statements sent to the database."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            counter.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting
+
+
+pytest_plugins = ["tests.factories"]
