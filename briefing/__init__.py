@@ -37,10 +37,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from briefing.web.assets import init_app as init_assets
     from briefing.web.errors import init_app as init_errors
     from briefing.web.headers import init_app as init_headers
+    from briefing.web.templating import init_app as init_templating
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     init_assets(app)
+    init_templating(app)
     init_errors(app)
     init_headers(app)
 

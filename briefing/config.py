@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "UPDATES_PER_PAGE": 20,
     "FEED_MAX_AGE": 30,
+    # Reader pages may be cached this long by browsers and CDNs (seconds).
+    "PAGE_MAX_AGE": 10,
     "JSON_SORT_KEYS": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

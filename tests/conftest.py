@@ -8,7 +8,9 @@ migrated template; on PostgreSQL, TRUNCATE … RESTART IDENTITY before each test
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +18,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
 
 from briefing import create_app
+from briefing.config import normalize_database_url
 from briefing.database import upgrade_schema
 from briefing.extensions import db
 from briefing.services.sources import seed_default_sources
@@ -54,16 +57,24 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_ready(tmp_path_factory: pytest.TempPathFactory) -> str:
+def postgres_ready() -> Iterator[str]:
+    """A private schema in the test database for this pytest run, migrated once.
+
+    A schema of its own lets several test runs share one PostgreSQL without trampling
+    each other; it is dropped at the end.
+    """
     assert PG_URL, "BRIEFING_TEST_DATABASE_URL is not set"
-    app = create_app(base_config(PG_URL, tmp_path_factory.mktemp("pg")))
-    with app.app_context():
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        db.engine.dispose()
-    _migrate(app)
-    return PG_URL
+    schema = f"briefing_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(normalize_database_url(PG_URL))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in PG_URL else "?"
+    url = f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
+    _migrate(create_app(base_config(url, Path(tempfile.gettempdir()))))
+    yield url
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
 
 
 def _truncate_postgres(app: Flask) -> None:

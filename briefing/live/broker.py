@@ -14,7 +14,6 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from briefing.extensions import db
 from briefing.services.changes import PENDING_RINGS
 
 log = logging.getLogger(__name__)

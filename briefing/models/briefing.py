@@ -16,7 +16,7 @@ class BriefingStatus(enum.StrEnum):
     ENDED = "ended"
 
 
-class Briefing(db.Model):  # type: ignore[name-defined,misc]
+class Briefing(db.Model):  # type: ignore[name-defined]
     """One live page."""
 
     __tablename__ = "briefings"

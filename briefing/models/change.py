@@ -22,7 +22,7 @@ class ChangeKind(enum.StrEnum):
     BRIEFING_ENDED = "briefing.ended"
 
 
-class Change(db.Model):  # type: ignore[name-defined,misc]
+class Change(db.Model):  # type: ignore[name-defined]
     """One row per change to a briefing: the cursor for live delivery.
 
     `seq` is per briefing and equals the briefing's `version` right after the change.
@@ -34,7 +34,9 @@ class Change(db.Model):  # type: ignore[name-defined,misc]
     briefing_id: Mapped[int] = mapped_column(ForeignKey("briefings.id"))
     seq: Mapped[int]
     kind: Mapped[ChangeKind] = mapped_column(
-        Enum(ChangeKind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            ChangeKind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]
+        )
     )
     update_id: Mapped[int | None] = mapped_column(ForeignKey("updates.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,7 +9,7 @@ from briefing.extensions import db
 from briefing.models.base import UTCDateTime, utcnow
 
 
-class Source(db.Model):  # type: ignore[name-defined,misc]
+class Source(db.Model):  # type: ignore[name-defined]
     """A wire agency or outlet that updates credit."""
 
     __tablename__ = "sources"

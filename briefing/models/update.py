@@ -11,6 +11,8 @@ from briefing.models.base import UTCDateTime, utcnow
 from briefing.models.briefing import Briefing
 from briefing.models.source import Source
 from briefing.models.user import User
+from briefing.rendering.credit import credit_line
+from briefing.rendering.markdown import excerpt
 
 
 class UpdateStatus(enum.StrEnum):
@@ -20,7 +22,7 @@ class UpdateStatus(enum.StrEnum):
     DELETED = "deleted"
 
 
-class UpdateSource(db.Model):  # type: ignore[name-defined,misc]
+class UpdateSource(db.Model):  # type: ignore[name-defined]
     """Which sources an update credits, in the order the editor gave them."""
 
     __tablename__ = "update_sources"
@@ -34,7 +36,7 @@ class UpdateSource(db.Model):  # type: ignore[name-defined,misc]
     source: Mapped[Source] = relationship(lazy="joined")
 
 
-class Update(db.Model):  # type: ignore[name-defined,misc]
+class Update(db.Model):  # type: ignore[name-defined]
     """One timestamped entry in a briefing."""
 
     __tablename__ = "updates"
@@ -95,6 +97,16 @@ class Update(db.Model):  # type: ignore[name-defined,misc]
         return [link.source for link in self.source_links]
 
     @property
+    def credit(self) -> str:
+        """'With reporting by Reuters and AFP', or ''."""
+        return credit_line([s.name for s in self.sources])
+
+    @property
+    def title_text(self) -> str:
+        """The headline, or a clean excerpt of the body: what lists and feeds show."""
+        return self.headline or excerpt(self.body_text, 90)
+
+    @property
     def is_published(self) -> bool:
         return self.status == UpdateStatus.PUBLISHED
 
@@ -102,7 +114,7 @@ class Update(db.Model):  # type: ignore[name-defined,misc]
         return f"<Update {self.id} v{self.version}>"
 
 
-class Revision(db.Model):  # type: ignore[name-defined,misc]
+class Revision(db.Model):  # type: ignore[name-defined]
     """What an update said before an edit replaced it."""
 
     __tablename__ = "revisions"

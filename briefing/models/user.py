@@ -20,7 +20,7 @@ class Role(enum.StrEnum):
         return list(Role).index(self)
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +41,7 @@ class User(db.Model):  # type: ignore[name-defined,misc]
         return f"<User {self.id} {self.email}>"
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+class ApiToken(db.Model):  # type: ignore[name-defined]
     """A bearer token; only its SHA-256 digest is stored."""
 
     __tablename__ = "api_tokens"
@@ -59,7 +59,7 @@ class ApiToken(db.Model):  # type: ignore[name-defined,misc]
     user: Mapped[User] = relationship()
 
 
-class IdempotencyKey(db.Model):  # type: ignore[name-defined,misc]
+class IdempotencyKey(db.Model):  # type: ignore[name-defined]
     """The remembered outcome of a POST sent with an Idempotency-Key header."""
 
     __tablename__ = "idempotency_keys"

@@ -143,4 +143,3 @@ def unique_slug(base: str) -> str:
         candidate = f"{base}-{n}"
         n += 1
     return candidate
-

@@ -35,9 +35,7 @@ def fingerprint(method: str, path: str, payload: Any) -> str:
 
 def check_key(key: str) -> None:
     if not key or len(key) > KEY_MAX or not key.isprintable():
-        raise Invalid.field(
-            "Idempotency-Key", f"Must be 1 to {KEY_MAX} printable characters."
-        )
+        raise Invalid.field("Idempotency-Key", f"Must be 1 to {KEY_MAX} printable characters.")
 
 
 def previous_response(actor: User, key: str, print_: str) -> Replay | None:
@@ -49,9 +47,7 @@ def previous_response(actor: User, key: str, print_: str) -> Replay | None:
     if row is None:
         return None
     if row.fingerprint != print_:
-        raise Invalid.field(
-            "Idempotency-Key", "This key was already used for a different request."
-        )
+        raise Invalid.field("Idempotency-Key", "This key was already used for a different request.")
     if row.status_code is None or row.response_body is None:
         return Replay(409, "", None)
     return Replay(row.status_code, row.response_body, row.location)

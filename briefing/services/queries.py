@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -30,7 +31,7 @@ class Page:
     next_cursor: str | None
 
 
-def _loaded():  # type: ignore[no-untyped-def]
+def _loaded() -> tuple[Any, ...]:
     """Eager loads every reader view needs: sources in order and the author."""
     return (
         selectinload(Update.source_links).joinedload(UpdateSource.source),
@@ -48,6 +49,8 @@ def briefing_by_slug(slug: str, *, public: bool = True) -> Briefing:
 
 def update_in(briefing: Briefing, update_id: int, *, public: bool = True) -> Update:
     """An update of this briefing; for readers, only published ones exist."""
+    if not 0 < update_id < 2**63:  # beyond any stored id, and beyond what databases accept
+        raise NotFound(f"No update {update_id} in briefing {briefing.slug!r}.")
     item = db.session.scalar(
         select(Update)
         .where(Update.id == update_id, Update.briefing_id == briefing.id)
@@ -58,17 +61,28 @@ def update_in(briefing: Briefing, update_id: int, *, public: bool = True) -> Upd
     return item
 
 
-def encode_cursor(item: Update) -> str:
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def encode_cursor(item: Update, *, id_offset: int = 0) -> str:
+    """'<microseconds since epoch>-<id>': exact integers, no float rounding."""
     assert item.published_at is not None
-    micros = int(item.published_at.timestamp() * 1_000_000)
-    return f"{micros}-{item.id}"
+    return f"{(item.published_at - EPOCH) // MICROSECOND}-{item.id + id_offset}"
+
+
+def cursor_including(item: Update) -> str:
+    """A newest-first cursor whose page starts with `item`: 'see it in context'."""
+    return encode_cursor(item, id_offset=1)
 
 
 def decode_cursor(cursor: str, field: str = "before") -> tuple[datetime, int]:
     try:
         micros_text, id_text = cursor.split("-", 1)
         micros, item_id = int(micros_text), int(id_text)
-        moment = datetime.fromtimestamp(micros / 1_000_000, UTC)
+        moment = EPOCH + micros * MICROSECOND
+        if not 0 <= item_id < 2**63:
+            raise ValueError(item_id)
     except (ValueError, OverflowError, OSError):
         raise Invalid.field(field, "Not a valid page cursor.") from None
     return moment, item_id

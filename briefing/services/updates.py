@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from briefing.extensions import db
@@ -131,9 +131,7 @@ def edit_update(
             errors, "headline", headline, max_length=HEADLINE_MAX
         )
     if body is not UNSET:
-        text_changes["body"] = checks.text(
-            errors, "body", body, max_length=BODY_MAX, required=True
-        )
+        text_changes["body"] = checks.text(errors, "body", body, max_length=BODY_MAX, required=True)
     source_rows = _sources(errors, sources) if sources is not UNSET else None
     if correction is not UNSET:
         correction = checks.text(errors, "correction", correction, max_length=CORRECTION_MAX)
@@ -254,13 +252,13 @@ def _claim_version(item: Update, version: int) -> None:
     The conditional UPDATE is the guard: of two edits based on the same version, the
     database lets exactly one match.
     """
-    claimed = db.session.execute(
+    result = db.session.execute(
         update(Update)
         .where(Update.id == item.id, Update.version == version)
         .values(version=Update.version + 1),
         execution_options={"synchronize_session": False},
-    ).rowcount
-    if claimed != 1:
+    )
+    if cast(CursorResult[Any], result).rowcount != 1:
         db.session.rollback()
         db.session.refresh(item)
         raise Conflict(

@@ -83,9 +83,7 @@ def create_token(user: User, *, name: str) -> tuple[ApiToken, str]:
     name = checks.text(errors, "name", name, max_length=120, required=True)
     errors.raise_if_any()
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user_id=user.id, name=name, token_hash=hash_token(plain), prefix=plain[:10]
-    )
+    token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(plain), prefix=plain[:10])
     db.session.add(token)
     db.session.commit()
     return token, plain
@@ -93,9 +91,7 @@ def create_token(user: User, *, name: str) -> tuple[ApiToken, str]:
 
 def user_for_token(plain: str) -> User | None:
     """The active owner of a live token, recording (coarsely) that it was used."""
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(plain))
-    )
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()

@@ -23,9 +23,11 @@ def init_app(app: Flask) -> None:
         return hashlib.sha256(data).hexdigest()[:12]
 
     def asset_url(filename: str) -> str:
-        version = digest(filename) if not app.debug else hashlib.sha256(
-            (static_root / filename).read_bytes()
-        ).hexdigest()[:12]
+        version = (
+            digest(filename)
+            if not app.debug
+            else hashlib.sha256((static_root / filename).read_bytes()).hexdigest()[:12]
+        )
         return url_for("static", filename=filename, v=version)
 
     app.jinja_env.globals["asset_url"] = asset_url

@@ -75,10 +75,7 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException) -> Any:
         status = error.code or 500
         detail = error.description or TITLES.get(status, "Error")
-        if wants_problem_json():
-            response = problem(status, detail)
-        else:
-            response = _page(status, detail)
+        response = problem(status, detail) if wants_problem_json() else _page(status, detail)
         # Keep headers such as Allow (405) or WWW-Authenticate (401).
         for name, value in error.get_headers():
             if name.lower() != "content-type":

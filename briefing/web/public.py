@@ -1,7 +1,115 @@
-"""Reader-facing pages."""
+"""Reader-facing pages: index, live page, permalink, health."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import logging
+from typing import Any
 
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from sqlalchemy import text
+
+from briefing.extensions import db
+from briefing.models import Briefing
+from briefing.models.base import utcnow
+from briefing.rendering.structured_data import live_blog_posting
+from briefing.services import queries
+from briefing.web.caching import conditional
+
+log = logging.getLogger(__name__)
 bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index() -> Any:
+    entries = queries.public_briefings(utcnow())
+    return render_template("public/index.html", entries=entries)
+
+
+@bp.get("/briefings/<slug>")
+def briefing_page(slug: str) -> Any:
+    briefing = queries.briefing_by_slug(slug)
+    oldest_first = request.args.get("order") == "oldest"
+    cursor = request.args.get("before") or None
+    page_key = f"{'oldest' if oldest_first else 'newest'}:{cursor or ''}"
+    return conditional(
+        briefing,
+        page_key,
+        lambda: _render_briefing(briefing, cursor=cursor, oldest_first=oldest_first),
+    )
+
+
+def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bool) -> str:
+    first_page = cursor is None
+    # The pinned update has its own slot on the first page; later pages show it in its place.
+    pinned = queries.pinned_update(briefing) if first_page else None
+    page = queries.updates_page(
+        briefing,
+        cursor=cursor,
+        oldest_first=oldest_first,
+        limit=current_app.config["UPDATES_PER_PAGE"],
+        include_pinned=pinned is None,
+    )
+    page_url = url_for("public.briefing_page", slug=briefing.slug)
+    structured = live_blog_posting(
+        briefing,
+        ([pinned] if pinned else []) + page.items,
+        page_url=_absolute(page_url),
+        site_name=current_app.config["SITE_NAME"],
+        update_url=_absolute(page_url) + "#update-{id}",
+    )
+    return render_template(
+        "public/briefing.html",
+        briefing=briefing,
+        pinned=pinned,
+        page=page,
+        oldest_first=oldest_first,
+        first_page=first_page,
+        key_events=queries.key_events(briefing),
+        sources=queries.sources_used(briefing),
+        last_updated=queries.last_published_at(briefing),
+        structured=structured,
+    )
+
+
+@bp.get("/briefings/<slug>/updates/<int:update_id>")
+def update_page(slug: str, update_id: int) -> Any:
+    briefing = queries.briefing_by_slug(slug)
+    item = queries.update_in(briefing, update_id)
+    return conditional(
+        briefing,
+        f"update:{item.id}",
+        lambda: render_template(
+            "public/update.html",
+            briefing=briefing,
+            update=item,
+            context_cursor=queries.cursor_including(item),
+        ),
+    )
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    checks: dict[str, str] = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as error:  # report, never raise: this is what monitoring reads
+        log.warning("health check: database unreachable: %s", error)
+        checks["database"] = "unreachable"
+        db.session.rollback()
+    broker = current_app.extensions.get("briefing.broker")
+    checks["broker"] = "ok" if broker is not None and broker_healthy(broker) else "unreachable"
+    healthy = all(v == "ok" for v in checks.values())
+    response = jsonify(status="ok" if healthy else "degraded", **checks)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def broker_healthy(broker: Any) -> bool:
+    ping = getattr(broker, "ping", None)
+    return True if ping is None else bool(ping())
+
+
+def _absolute(path: str) -> str:
+    return current_app.config["SITE_URL"] + path

@@ -11,8 +11,11 @@ from briefing.services.errors import Conflict, Forbidden, Invalid
 
 def test_publish_renders_once_and_logs_a_change(briefing, make_update):
     start = briefing.version
-    item = make_update(briefing, body="**Explosions** heard in [Kyiv](https://example.com/k)",
-                       sources=["reuters", "afp"])
+    item = make_update(
+        briefing,
+        body="**Explosions** heard in [Kyiv](https://example.com/k)",
+        sources=["reuters", "afp"],
+    )
     assert item.body_html.startswith("<p><strong>Explosions</strong>")
     assert 'rel="noopener noreferrer nofollow ugc"' in item.body_html
     assert item.body_text == "Explosions heard in Kyiv"

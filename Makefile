@@ -1,0 +1,43 @@
+# Two commands on a fresh machine with Python 3.11+:
+#   make demo   set up, create the database, seed the demo, serve http://127.0.0.1:5000
+#   make test   set up and run the whole test suite (lint, types, tests)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: install demo serve test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/flask --app briefing init-db
+	$(BIN)/flask --app briefing seed-demo
+	$(BIN)/flask --app briefing run --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/flask --app briefing run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check briefing tests bench
+	$(BIN)/ruff format --check briefing tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,48 @@
+"""schema.org LiveBlogPosting for a live page: a pure function of already-loaded data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from briefing.models import Briefing, BriefingStatus, Update
+from briefing.rendering.timefmt import iso
+
+
+def live_blog_posting(
+    briefing: Briefing,
+    updates: Sequence[Update],
+    *,
+    page_url: str,
+    site_name: str,
+    update_url: str,
+) -> dict[str, Any]:
+    """`update_url` is a format string with `{id}`; entries link to `…#update-<id>`."""
+    started = briefing.opened_at or briefing.created_at
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "LiveBlogPosting",
+        "@id": page_url,
+        "url": page_url,
+        "headline": briefing.title,
+        "description": briefing.standfirst,
+        "inLanguage": briefing.language,
+        "datePublished": iso(started),
+        "dateModified": iso(briefing.changed_at),
+        "coverageStartTime": iso(started),
+        "publisher": {"@type": "Organization", "name": site_name},
+        "liveBlogUpdate": [
+            {
+                "@type": "BlogPosting",
+                "headline": item.title_text,
+                "datePublished": iso(item.published_at or item.created_at),
+                "dateModified": iso(item.updated_at),
+                "url": update_url.format(id=item.id),
+                "articleBody": item.body_text,
+            }
+            for item in updates
+        ],
+    }
+    if briefing.status == BriefingStatus.ENDED and briefing.ended_at:
+        data["coverageEndTime"] = iso(briefing.ended_at)
+    return data
