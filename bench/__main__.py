@@ -1,0 +1,28 @@
+"""Run the benchmarks: `python -m bench` (full) or `python -m bench --quick` (< 1 minute).
+
+Results are printed as a Markdown table to paste into BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bench import pages
+
+SUITES = {"pages": pages.run}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller data, fewer requests")
+    parser.add_argument(
+        "--database-url", help="run against this database (default: a temporary SQLite file)"
+    )
+    parser.add_argument("suites", nargs="*", choices=[*SUITES, []], help="which to run (all)")
+    args = parser.parse_args()
+    for name in args.suites or list(SUITES):
+        SUITES[name](quick=args.quick, database_url=args.database_url)
+
+
+if __name__ == "__main__":
+    main()
