@@ -9,6 +9,10 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+# The largest value an Integer column holds on every database we run on (PostgreSQL's
+# `integer` is 32-bit): ids and versions beyond it cannot exist, and binding one fails.
+INTEGER_MAX = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

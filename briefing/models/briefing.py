@@ -3,11 +3,21 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Column, Enum, ForeignKey, String, Table, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from briefing.extensions import db
 from briefing.models.base import UTCDateTime, utcnow
+from briefing.models.source import Source
+
+# Every source credited by a published update of the briefing, kept current at write time so
+# the page footer and feed rights need no scan of the briefing's updates.
+briefing_sources = Table(
+    "briefing_sources",
+    db.metadata,
+    Column("briefing_id", ForeignKey("briefings.id", ondelete="CASCADE"), primary_key=True),
+    Column("source_id", ForeignKey("sources.id"), primary_key=True),
+)
 
 
 class BriefingStatus(enum.StrEnum):
@@ -47,6 +57,10 @@ class Briefing(db.Model):  # type: ignore[name-defined]
     version: Mapped[int] = mapped_column(default=0)
     # When `version` last moved: Last-Modified for pages and feeds.
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    credited_sources: Mapped[list[Source]] = relationship(
+        secondary=briefing_sources, order_by=func.lower(Source.name)
+    )
 
     @property
     def is_public(self) -> bool:

@@ -71,12 +71,22 @@ def language(errors: Collector, field: str, value: str) -> str:
 
 def web_url(errors: Collector, field: str, value: str) -> str:
     value = value.strip()
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not _is_web_url(value):
         errors.add(field, "Must be an http or https URL.")
     elif len(value) > 500:
         errors.add(field, "Must be at most 500 characters.")
     return value
+
+
+def _is_web_url(value: str) -> bool:
+    # Spaces and control characters would later break the feeds that carry the URL.
+    if not value.isprintable() or " " in value:
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # such as an unbalanced IPv6 bracket
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def moment(errors: Collector, field: str, value: datetime, *, allow_future: bool) -> datetime:

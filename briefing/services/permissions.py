@@ -18,3 +18,13 @@ def require_may_touch(actor: User, update: Update) -> None:
     if update.author_id == actor.id and update.status == UpdateStatus.DRAFT and actor.active:
         return
     raise Forbidden("Contributors may only change their own drafts.")
+
+
+def sees_drafts(actor: User) -> bool:
+    """Editors see draft briefings and everyone's unpublished updates; others see what
+    readers see, plus their own drafts."""
+    return actor.can(Role.EDITOR)
+
+
+def may_read(actor: User, update: Update) -> bool:
+    return sees_drafts(actor) or update.is_published or update.author_id == actor.id

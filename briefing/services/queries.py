@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from briefing.extensions import db
@@ -20,14 +20,17 @@ from briefing.models import (
     UpdateSource,
     UpdateStatus,
 )
+from briefing.models.base import INTEGER_MAX, UTCDateTime
+from briefing.models.briefing import briefing_sources
 from briefing.services.errors import Invalid, NotFound
 
 RECENTLY_ENDED = timedelta(days=30)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class Page:
-    items: list[Update]
+class Page(Generic[T]):
+    items: list[T]
     next_cursor: str | None
 
 
@@ -49,7 +52,7 @@ def briefing_by_slug(slug: str, *, public: bool = True) -> Briefing:
 
 def update_in(briefing: Briefing, update_id: int, *, public: bool = True) -> Update:
     """An update of this briefing; for readers, only published ones exist."""
-    if not 0 < update_id < 2**63:  # beyond any stored id, and beyond what databases accept
+    if not 0 < update_id <= INTEGER_MAX:  # beyond any stored id, and what databases accept
         raise NotFound(f"No update {update_id} in briefing {briefing.slug!r}.")
     item = db.session.scalar(
         select(Update)
@@ -81,7 +84,7 @@ def decode_cursor(cursor: str, field: str = "before") -> tuple[datetime, int]:
         micros_text, id_text = cursor.split("-", 1)
         micros, item_id = int(micros_text), int(id_text)
         moment = EPOCH + micros * MICROSECOND
-        if not 0 <= item_id < 2**63:
+        if not 0 <= item_id <= INTEGER_MAX + 1:
             raise ValueError(item_id)
     except (ValueError, OverflowError, OSError):
         raise Invalid.field(field, "Not a valid page cursor.") from None
@@ -107,20 +110,10 @@ def updates_page(
         query = query.where(Update.pinned.is_(False))
     if cursor:
         moment, item_id = decode_cursor(cursor)
-        if oldest_first:
-            query = query.where(
-                or_(
-                    Update.published_at > moment,
-                    and_(Update.published_at == moment, Update.id > item_id),
-                )
-            )
-        else:
-            query = query.where(
-                or_(
-                    Update.published_at < moment,
-                    and_(Update.published_at == moment, Update.id < item_id),
-                )
-            )
+        # A row-value comparison lets the timeline index seek straight to the cursor.
+        position = tuple_(Update.published_at, Update.id)
+        mark = tuple_(literal(moment, UTCDateTime), literal(item_id))
+        query = query.where(position > mark if oldest_first else position < mark)
     if oldest_first:
         query = query.order_by(Update.published_at, Update.id)
     else:
@@ -131,17 +124,39 @@ def updates_page(
     return Page(items, encode_cursor(items[-1]) if more and items else None)
 
 
-def all_updates_page(briefing: Briefing, *, cursor: str | None, limit: int) -> Page:
-    """Every update an editor or bot may see (drafts and retractions too), newest first."""
-    query = select(Update).where(Update.briefing_id == briefing.id)
+def all_updates_page(
+    briefing: Briefing, *, cursor: str | None, limit: int, drafts_of: int | None = None
+) -> Page[Update]:
+    """Every update an editor or bot may see (drafts and retractions too), newest first.
+
+    With `drafts_of`, unpublished updates are limited to that author's own.
+    """
+    query = select(Update).where(Update.briefing_id == briefing.id).options(*_loaded())
+    if drafts_of is not None:
+        query = query.where(
+            or_(Update.status == UpdateStatus.PUBLISHED, Update.author_id == drafts_of)
+        )
+    return _newest_first(query, Update, cursor, limit)
+
+
+def briefings_page(*, cursor: str | None, limit: int, public: bool = True) -> Page[Briefing]:
+    """Briefings, newest first; readers see no drafts."""
+    query = select(Briefing)
+    if public:
+        query = query.where(Briefing.status != BriefingStatus.DRAFT)
+    return _newest_first(query, Briefing, cursor, limit)
+
+
+def _newest_first(
+    query: Any, model: type[Briefing] | type[Update], cursor: str | None, limit: int
+) -> Page[Any]:
+    """Keyset pagination on id: the cursor is the last id of the previous page."""
     if cursor:
-        try:
-            query = query.where(Update.id < int(cursor))
-        except ValueError:
-            raise Invalid.field("cursor", "Not a valid page cursor.") from None
-    rows = list(
-        db.session.scalars(query.order_by(Update.id.desc()).limit(limit + 1).options(*_loaded()))
-    )
+        digits = cursor.isascii() and cursor.isdigit() and len(cursor) <= 10
+        if not (digits and 0 < int(cursor) <= INTEGER_MAX):
+            raise Invalid.field("cursor", "Not a valid page cursor.")
+        query = query.where(model.id < int(cursor))
+    rows = list(db.session.scalars(query.order_by(model.id.desc()).limit(limit + 1)))
     items = rows[:limit]
     return Page(items, str(items[-1].id) if len(rows) > limit and items else None)
 
@@ -175,14 +190,16 @@ def key_events(briefing: Briefing, limit: int = 50) -> list[Update]:
 
 
 def sources_used(briefing: Briefing) -> list[Source]:
-    """Every source credited by a published update of the briefing, by name."""
-    used = (
-        select(UpdateSource.source_id)
-        .join(Update, Update.id == UpdateSource.update_id)
-        .where(Update.briefing_id == briefing.id, Update.status == UpdateStatus.PUBLISHED)
-        .distinct()
+    """Every source credited by a published update of the briefing, by name (kept current
+    at write time, so this is one small query whatever the briefing's size)."""
+    return list(
+        db.session.scalars(
+            select(Source)
+            .join(briefing_sources, briefing_sources.c.source_id == Source.id)
+            .where(briefing_sources.c.briefing_id == briefing.id)
+            .order_by(func.lower(Source.name))
+        )
     )
-    return list(db.session.scalars(select(Source).where(Source.id.in_(used)).order_by(Source.name)))
 
 
 def last_published_at(briefing: Briefing) -> datetime | None:

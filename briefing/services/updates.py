@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from briefing.extensions import db
@@ -27,6 +27,7 @@ from briefing.models import (
     User,
 )
 from briefing.models.base import utcnow
+from briefing.models.briefing import briefing_sources
 from briefing.rendering.markdown import html_to_text, render_markdown
 from briefing.services import checks
 from briefing.services.changes import record_change
@@ -93,6 +94,7 @@ def create_update(
         record_change(briefing, ChangeKind.UPDATE_PUBLISHED, item)
         if pinned:
             _pin(briefing, item)
+        refresh_credits(briefing)
     else:
         record_change(briefing, ChangeKind.DRAFT_SAVED, item)
     db.session.commit()
@@ -198,6 +200,8 @@ def edit_update(
         record_change(briefing, ChangeKind.DRAFT_SAVED, item)
     if pinned is not UNSET and pinned != item.pinned:
         _set_pin(briefing, item, pinned)
+    if item.status == UpdateStatus.PUBLISHED and (publishing or source_rows is not None):
+        refresh_credits(briefing)
     db.session.commit()
     return item
 
@@ -218,6 +222,8 @@ def retract_update(item: Update, *, actor: User) -> Update:
     record_change(
         item.briefing, ChangeKind.UPDATE_DELETED if was_public else ChangeKind.DRAFT_SAVED, item
     )
+    if was_public:
+        refresh_credits(item.briefing)
     db.session.commit()
     return item
 
@@ -244,6 +250,32 @@ def set_key_event(item: Update, *, actor: User, key_event: bool) -> Update:
         record_change(item.briefing, ChangeKind.KEY_EVENT, item)
     db.session.commit()
     return item
+
+
+def refresh_credits(briefing: Briefing) -> None:
+    """Make `briefing_sources` list exactly the sources its published updates credit."""
+    db.session.flush()
+    used = set(
+        db.session.scalars(
+            select(UpdateSource.source_id)
+            .join(Update, Update.id == UpdateSource.update_id)
+            .where(Update.briefing_id == briefing.id, Update.status == UpdateStatus.PUBLISHED)
+            .distinct()
+        )
+    )
+    table = briefing_sources
+    held = set(db.session.scalars(select(table.c.source_id).where(table.c.briefing_id == briefing.id)))
+    if held - used:
+        db.session.execute(
+            delete(table).where(
+                table.c.briefing_id == briefing.id, table.c.source_id.in_(held - used)
+            )
+        )
+    if used - held:
+        db.session.execute(
+            insert(table), [{"briefing_id": briefing.id, "source_id": s} for s in used - held]
+        )
+    db.session.expire(briefing, ["credited_sources"])
 
 
 def _claim_version(item: Update, version: int) -> None:

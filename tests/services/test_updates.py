@@ -61,3 +61,19 @@ def test_unknown_source_is_named(briefing, editor):
         update_service.create_update(briefing, actor=editor, body="x", sources=["nope"])
     assert caught.value.errors[0].field == "sources"
     assert "nope" in caught.value.errors[0].message
+
+
+def test_briefing_credits_follow_publication_edits_and_retractions(briefing, make_update, editor):
+    def credited():
+        db.session.expire(briefing, ["credited_sources"])
+        return [s.slug for s in briefing.credited_sources]
+
+    first = make_update(briefing, body="a", sources=["reuters"])
+    make_update(briefing, body="b", sources=["afp", "reuters"])
+    draft = make_update(briefing, body="c", sources=["ap"], status=UpdateStatus.DRAFT)
+    assert credited() == ["afp", "reuters"]  # by name, AFP before Reuters; drafts do not count
+    update_service.edit_update(draft, actor=editor, version=1, status=UpdateStatus.PUBLISHED)
+    assert credited() == ["afp", "ap", "reuters"]
+    update_service.edit_update(first, actor=editor, version=1, sources=["dpa"])
+    update_service.retract_update(draft, actor=editor)
+    assert credited() == ["afp", "dpa", "reuters"]

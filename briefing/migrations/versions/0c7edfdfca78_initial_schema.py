@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 73cbf58979d7
+Revision ID: 0c7edfdfca78
 Revises: 
-Create Date: 2026-11-26 05:59:36.656535
+Create Date: 2026-11-26 06:07:10.240708
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import briefing.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = '73cbf58979d7'
+revision = '0c7edfdfca78'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -74,6 +74,13 @@ def upgrade():
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
+    op.create_table('briefing_sources',
+    sa.Column('briefing_id', sa.Integer(), nullable=False),
+    sa.Column('source_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['briefing_id'], ['briefings.id'], name=op.f('fk_briefing_sources_briefing_id_briefings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_briefing_sources_source_id_sources')),
+    sa.PrimaryKeyConstraint('briefing_id', 'source_id', name=op.f('pk_briefing_sources'))
+    )
     op.create_table('idempotency_keys',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -168,6 +175,7 @@ def downgrade():
 
     op.drop_table('updates')
     op.drop_table('idempotency_keys')
+    op.drop_table('briefing_sources')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
 
