@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    # werkzeug's scrypt; tests lower the cost, production never should.
+    "PASSWORD_HASH_METHOD": "scrypt",
 }
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,13 +30,14 @@ DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 TEST_SECRET = "test-secret-key-not-for-production"
 
 
-def base_config(database_url: str, instance: Path) -> dict[str, Any]:
+def base_config(database_url: str) -> dict[str, Any]:
     return {
         "TESTING": True,
         "SECRET_KEY": TEST_SECRET,
         "DATABASE_URL": database_url,
         "SITE_URL": "https://news.example.org",
-        "INSTANCE_FOR_TESTS": str(instance),
+        # A cheap hash keeps account-heavy tests fast; production uses scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 
@@ -52,7 +52,7 @@ def _migrate(app: Flask) -> None:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("template")
     path = folder / "template.sqlite3"
-    _migrate(create_app(base_config(f"sqlite:///{path}", folder)))
+    _migrate(create_app(base_config(f"sqlite:///{path}")))
     return path
 
 
@@ -70,7 +70,7 @@ def postgres_ready() -> Iterator[str]:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in PG_URL else "?"
     url = f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
-    _migrate(create_app(base_config(url, Path(tempfile.gettempdir()))))
+    _migrate(create_app(base_config(url)))
     yield url
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -96,12 +96,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
     """Build apps on this test's database; extra config as keyword arguments."""
     apps: list[Flask] = []
 
     def build(**config: Any) -> Flask:
-        app = create_app({**base_config(database_url, tmp_path), **config})
+        app = create_app({**base_config(database_url), **config})
         apps.append(app)
         return app
 

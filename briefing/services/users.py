@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -43,7 +44,9 @@ def create_user(*, email: str, display_name: str, role: Role, password: str) -> 
         email=email,
         display_name=display_name,
         role=role,
-        password_hash=generate_password_hash(password),
+        password_hash=generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        ),
         active=True,
     )
     db.session.add(user)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -77,3 +79,94 @@ def test_briefing_credits_follow_publication_edits_and_retractions(briefing, mak
     update_service.edit_update(first, actor=editor, version=1, sources=["dpa"])
     update_service.retract_update(draft, actor=editor)
     assert credited() == ["afp", "dpa", "reuters"]
+
+
+def _kinds(briefing):
+    return [
+        c.kind
+        for c in db.session.scalars(
+            select(Change).where(Change.briefing_id == briefing.id).order_by(Change.seq)
+        )
+    ]
+
+
+def test_retraction_is_soft_unpins_and_is_logged(briefing, make_update, editor):
+    item = make_update(briefing, body="Wrong", pinned=True)
+    update_service.retract_update(item, actor=editor)
+    db.session.refresh(item)
+    assert item.status == UpdateStatus.DELETED and item.deleted_at is not None
+    assert item.pinned is False and item.body == "Wrong"  # the row and its text stay
+    assert _kinds(briefing)[-1] == ChangeKind.UPDATE_DELETED
+    with pytest.raises(Invalid):
+        update_service.edit_update(item, actor=editor, version=item.version, body="Again")
+
+
+def test_key_event_and_pin_toggles_log_their_own_kinds_without_a_version(
+    briefing, make_update, editor
+):
+    item = make_update(briefing, body="x")
+    update_service.set_key_event(item, actor=editor, key_event=True)
+    update_service.set_pinned(item, actor=editor, pinned=True)
+    update_service.set_pinned(item, actor=editor, pinned=False)
+    assert _kinds(briefing)[-3:] == [
+        ChangeKind.KEY_EVENT,
+        ChangeKind.UPDATE_PINNED,
+        ChangeKind.UPDATE_UNPINNED,
+    ]
+    assert item.version == 1  # text untouched: open edit forms stay valid
+
+
+def test_edit_keeps_a_revision_with_headline_body_and_sources(briefing, make_update, editor):
+    item = make_update(briefing, headline="Old", body="Old body", sources=["reuters"])
+    update_service.edit_update(item, actor=editor, version=1, headline="New", sources=["afp"])
+    revision = db.session.scalars(select(Revision).where(Revision.update_id == item.id)).one()
+    assert (revision.headline, revision.body, revision.source_slugs, revision.version) == (
+        "Old",
+        "Old body",
+        ["reuters"],
+        1,
+    )
+    assert item.edited_at is not None and item.version == 2
+    assert item.credit == "With reporting by AFP"
+
+
+def test_editor_publishes_a_contributors_draft(briefing, make_user, editor):
+    from briefing.models import Role
+
+    contributor = make_user(Role.CONTRIBUTOR)
+    draft = update_service.create_update(
+        briefing, actor=contributor, body="From the field", status=UpdateStatus.DRAFT
+    )
+    with pytest.raises(Forbidden):
+        update_service.edit_update(
+            draft, actor=contributor, version=1, status=UpdateStatus.PUBLISHED
+        )
+    update_service.edit_update(draft, actor=editor, version=1, status=UpdateStatus.PUBLISHED)
+    assert draft.status == UpdateStatus.PUBLISHED and draft.published_at is not None
+    assert draft.edited_at is None  # publishing is not an edit readers need to be told about
+    assert _kinds(briefing)[-1] == ChangeKind.UPDATE_PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(1900, 1, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, tzinfo=UTC),
+        datetime.now(UTC) + timedelta(hours=2),
+        datetime(2026, 1, 1),  # no offset
+    ],
+)
+def test_absurd_publication_times_are_refused(briefing, editor, moment):
+    with pytest.raises(Invalid) as caught:
+        update_service.create_update(briefing, actor=editor, body="x", published_at=moment)
+    assert caught.value.errors[0].field == "published_at"
+
+
+def test_backdated_update_keeps_its_time(briefing, make_update):
+    moment = datetime(2026, 11, 1, 8, 30, tzinfo=UTC)
+    assert make_update(briefing, body="Late entry", published_at=moment).published_at == moment
+
+
+def test_control_characters_are_stripped_before_saving(briefing, make_update):
+    item = make_update(briefing, headline="Head\x00line\x1b", body="Body\x07 text\r\nnext")
+    assert item.headline == "Headline" and item.body == "Body text\nnext"
