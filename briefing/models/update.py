@@ -82,6 +82,9 @@ class Update(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         # The reader's timeline: published updates of a briefing by time.
         Index("ix_updates_timeline", "briefing_id", "status", "published_at", "id"),
+        # Key-events list and pinned slot: seeks, not scans of a long timeline.
+        Index("ix_updates_key_events", "briefing_id", "key_event", "status", "published_at", "id"),
+        Index("ix_updates_pinned", "briefing_id", "pinned", "status"),
         # At most one pinned update per briefing, enforced by the database too.
         Index(
             "uq_updates_one_pinned_per_briefing",

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 0c7edfdfca78
+Revision ID: 968161e38a85
 Revises: 
-Create Date: 2026-11-26 06:07:10.240708
+Create Date: 2026-11-26 06:15:17.994167
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import briefing.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = '0c7edfdfca78'
+revision = '968161e38a85'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -118,6 +118,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_updates'))
     )
     with op.batch_alter_table('updates', schema=None) as batch_op:
+        batch_op.create_index('ix_updates_key_events', ['briefing_id', 'key_event', 'status', 'published_at', 'id'], unique=False)
+        batch_op.create_index('ix_updates_pinned', ['briefing_id', 'pinned', 'status'], unique=False)
         batch_op.create_index('ix_updates_timeline', ['briefing_id', 'status', 'published_at', 'id'], unique=False)
         batch_op.create_index('uq_updates_one_pinned_per_briefing', ['briefing_id'], unique=True, sqlite_where=sa.text('pinned'), postgresql_where=sa.text('pinned'))
 
@@ -172,6 +174,8 @@ def downgrade():
     with op.batch_alter_table('updates', schema=None) as batch_op:
         batch_op.drop_index('uq_updates_one_pinned_per_briefing', sqlite_where=sa.text('pinned'), postgresql_where=sa.text('pinned'))
         batch_op.drop_index('ix_updates_timeline')
+        batch_op.drop_index('ix_updates_pinned')
+        batch_op.drop_index('ix_updates_key_events')
 
     op.drop_table('updates')
     op.drop_table('idempotency_keys')
