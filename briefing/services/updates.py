@@ -264,7 +264,9 @@ def refresh_credits(briefing: Briefing) -> None:
         )
     )
     table = briefing_sources
-    held = set(db.session.scalars(select(table.c.source_id).where(table.c.briefing_id == briefing.id)))
+    held = set(
+        db.session.scalars(select(table.c.source_id).where(table.c.briefing_id == briefing.id))
+    )
     if held - used:
         db.session.execute(
             delete(table).where(

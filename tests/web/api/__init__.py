@@ -1,0 +1,1 @@
+"""The JSON API v1, over HTTP, with every response checked against its OpenAPI document."""
