@@ -33,12 +33,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     install_doorbell(app, InProcessBroker())
 
-    from briefing.web import api, public
+    from briefing.web import api, public, routing
     from briefing.web.assets import init_app as init_assets
     from briefing.web.errors import init_app as init_errors
     from briefing.web.headers import init_app as init_headers
     from briefing.web.templating import init_app as init_templating
 
+    routing.init_app(app)  # converters first: blueprints' routes use them
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     init_assets(app)

@@ -40,9 +40,7 @@ def init_db() -> None:
     "--role", type=click.Choice([r.value for r in Role]), required=True, help="The user's role."
 )
 @click.option("--name", "display_name", required=True, help="Name shown on updates.")
-@click.option(
-    "--password-stdin", is_flag=True, help="Read the password from standard input."
-)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user(email: str, role: str, display_name: str, password_stdin: bool) -> None:
     """Create a user; the password is prompted for unless --password-stdin is given."""
     if password_stdin:

@@ -25,7 +25,7 @@ def index() -> Any:
     return render_template("public/index.html", entries=entries)
 
 
-@bp.get("/briefings/<slug>")
+@bp.get("/briefings/<slug:slug>")
 def briefing_page(slug: str) -> Any:
     briefing = queries.briefing_by_slug(slug)
     oldest_first = request.args.get("order") == "oldest"
@@ -71,7 +71,7 @@ def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bo
     )
 
 
-@bp.get("/briefings/<slug>/updates/<int:update_id>")
+@bp.get("/briefings/<slug:slug>/updates/<id:update_id>")
 def update_page(slug: str, update_id: int) -> Any:
     briefing = queries.briefing_by_slug(slug)
     item = queries.update_in(briefing, update_id)

@@ -237,6 +237,10 @@ def test_index_lists_live_briefings_before_ended_ones(client, make_briefing, mak
         "/briefings/secret",
         "/briefings/war/updates/999999",
         "/briefings/war/updates/99999999999999999999",
+        "/briefings/war/updates/4294967296",
+        "/briefings/%00",
+        "/briefings/%00/updates/1",
+        "/briefings/" + "a" * 100,
         "/no/such/page",
     ],
 )

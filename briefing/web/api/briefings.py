@@ -61,12 +61,12 @@ def create_briefing() -> Response:
     return created(BRIEFING_CREATE, create)
 
 
-@bp.get("/briefings/<api_slug:slug>")
+@bp.get("/briefings/<slug:slug>")
 def get_briefing(slug: str) -> Response:
     return jsonify(briefing_json(visible_briefing(slug)))
 
 
-@bp.patch("/briefings/<api_slug:slug>")
+@bp.patch("/briefings/<slug:slug>")
 def change_briefing(slug: str) -> Response:
     briefing = visible_briefing(slug)
     values = BRIEFING_CHANGE.parse(json_object())

@@ -39,6 +39,6 @@ def create_source() -> Response:
     return created(SOURCE_CREATE, create)
 
 
-@bp.get("/sources/<api_slug:slug>")
+@bp.get("/sources/<slug:slug>")
 def get_source(slug: str) -> Response:
     return jsonify(source_json(sources.source_by_slug(slug)))

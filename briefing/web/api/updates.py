@@ -45,10 +45,10 @@ UPDATE_CREATE = RequestBody(
 UPDATE_CHANGE = RequestBody(
     {**_WRITABLE, "version": Field(POSITIVE_INTEGER, required=True)}, UPDATE_SCHEMA["properties"]
 )
-ONE_UPDATE = "/briefings/<api_slug:slug>/updates/<api_id:update_id>"
+ONE_UPDATE = "/briefings/<slug:slug>/updates/<id:update_id>"
 
 
-@bp.get("/briefings/<api_slug:slug>/updates")
+@bp.get("/briefings/<slug:slug>/updates")
 def list_updates(slug: str) -> Response:
     actor = current_actor()
     page = queries.all_updates_page(
@@ -60,7 +60,7 @@ def list_updates(slug: str) -> Response:
     return jsonify(page_json(page, update_json))
 
 
-@bp.post("/briefings/<api_slug:slug>/updates")
+@bp.post("/briefings/<slug:slug>/updates")
 def create_update(slug: str) -> Response:
     briefing = visible_briefing(slug)
 
