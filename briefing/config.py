@@ -45,7 +45,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
 
     app.config["SITE_URL"] = str(app.config["SITE_URL"]).rstrip("/")
     if app.config["SITE_URL"].startswith("https://"):
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        # Flask's own default is False, so this cannot be a setdefault.
+        app.config["SESSION_COOKIE_SECURE"] = True
     database_url = app.config.get("DATABASE_URL") or _default_sqlite_url(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(database_url)
     if not app.config.get("SECRET_KEY"):
