@@ -13,6 +13,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench.timing import measure, table
 from briefing import create_app
 from briefing.database import upgrade_schema
 from briefing.extensions import db
@@ -20,8 +21,6 @@ from briefing.models import BriefingStatus, Role
 from briefing.models.base import utcnow
 from briefing.services import briefings, queries, updates, users
 from briefing.services.sources import seed_default_sources
-
-from bench.timing import measure, table
 
 SOURCES = [["reuters"], ["afp", "reuters"], ["ap"], ["dpa", "ukrinform", "afp"], []]
 BODY = (
@@ -35,20 +34,31 @@ def seed(count: int) -> int:
     """Create the briefing and its updates; returns the id of an update in the middle."""
     seed_default_sources()
     editor = users.create_user(
-        email="bench@briefing.example", display_name="Bench Editor", role=Role.EDITOR,
+        email="bench@briefing.example",
+        display_name="Bench Editor",
+        role=Role.EDITOR,
         password="benchmark-password",
     )
     briefing = briefings.create_briefing(
-        actor=editor, title="Benchmark briefing", slug="bench", status=BriefingStatus.LIVE,
-        timezone="Europe/Kyiv", summary="- One\n- Two",
+        actor=editor,
+        title="Benchmark briefing",
+        slug="bench",
+        status=BriefingStatus.LIVE,
+        timezone="Europe/Kyiv",
+        summary="- One\n- Two",
     )
     start = utcnow() - timedelta(minutes=count)
     rng = random.Random(7)
     middle = 0
     for n in range(count):
         item = updates.create_update(
-            briefing, actor=editor, body=BODY.format(n=n), headline="" if n % 3 else f"Item {n}",
-            sources=rng.choice(SOURCES), key_event=n % 97 == 0, pinned=n == count - 10,
+            briefing,
+            actor=editor,
+            body=BODY.format(n=n),
+            headline="" if n % 3 else f"Item {n}",
+            sources=rng.choice(SOURCES),
+            key_event=n % 97 == 0,
+            pinned=n == count - 10,
             published_at=start + timedelta(minutes=n),
         )
         if n == count // 2:

@@ -27,7 +27,12 @@ def summary(timings: list[float]) -> tuple[float, float]:
 
 
 def table(title: str, rows: list[tuple[str, list[float]]]) -> str:
-    lines = [f"### {title}", "", "| case | requests | median ms | p99 ms |", "| --- | ---: | ---: | ---: |"]
+    lines = [
+        f"### {title}",
+        "",
+        "| case | requests | median ms | p99 ms |",
+        "| --- | ---: | ---: | ---: |",
+    ]
     for name, timings in rows:
         median, p99 = summary(timings)
         lines.append(f"| {name} | {len(timings)} | {median:.2f} | {p99:.2f} |")

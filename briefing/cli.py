@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from typing import NoReturn
 
 import click
 from flask import Flask
@@ -20,7 +21,7 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
 
 
-def _fail(error: DomainError) -> None:
+def _fail(error: DomainError) -> NoReturn:
     raise click.ClickException(error.detail)
 
 
