@@ -77,6 +77,11 @@ def run(*, quick: bool, database_url: str | None) -> None:
         began = time.perf_counter()
         middle_id = seed(count)
         seeded = time.perf_counter() - began
+        if db.engine.dialect.name == "postgresql":
+            # Autovacuum gathers planner statistics in production; right after a bulk load
+            # it has not run yet, and the planner would guess.
+            with db.engine.connect() as connection:
+                connection.exec_driver_sql("ANALYZE")
         briefing = queries.briefing_by_slug("bench")
         middle = queries.update_in(briefing, middle_id)
         deep_cursor = queries.cursor_including(middle)
