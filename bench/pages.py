@@ -80,7 +80,7 @@ def run(*, quick: bool, database_url: str | None) -> None:
         if db.engine.dialect.name == "postgresql":
             # Autovacuum gathers planner statistics in production; right after a bulk load
             # it has not run yet, and the planner would guess.
-            with db.engine.connect() as connection:
+            with db.engine.begin() as connection:
                 connection.exec_driver_sql("ANALYZE")
         briefing = queries.briefing_by_slug("bench")
         middle = queries.update_in(briefing, middle_id)
