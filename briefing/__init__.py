@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from briefing.config import load_config
 
     load_config(app, test_config)
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep representations in SPEC order
 
     from briefing import database
 

@@ -24,7 +24,6 @@ DEFAULTS: dict[str, Any] = {
     "FEED_MAX_AGE": 30,
     # Reader pages may be cached this long by browsers and CDNs (seconds).
     "PAGE_MAX_AGE": 10,
-    "JSON_SORT_KEYS": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
