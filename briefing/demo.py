@@ -299,7 +299,7 @@ def seed(admin_password: str) -> SeedResult:
         created_admin=created_admin,
         admin_email=ADMIN_EMAIL,
         url=f"{current_app.config['SITE_URL']}/briefings/{DEMO_SLUG}",
-        update_count=_published_count(briefing),
+        update_count=queries.published_count(briefing),
     )
 
 
@@ -313,6 +313,7 @@ def _account(email: str, name: str, role: Role, password: str) -> tuple[User, bo
 
 
 def _demo_briefing(editors: list[User]) -> Briefing:
+    now = datetime.now(UTC)
     briefing = briefing_service.create_briefing(
         actor=editors[0],
         slug=DEMO_SLUG,
@@ -322,8 +323,8 @@ def _demo_briefing(editors: list[User]) -> Briefing:
         timezone="Europe/Kyiv",
         language="en",
         status=BriefingStatus.LIVE,
+        opened_at=now - timedelta(minutes=max(entry.minutes_ago for entry in ENTRIES) + 5),
     )
-    now = datetime.now(UTC)
     corrections: list[tuple[Update, User, tuple[str, str]]] = []
     for n, entry in enumerate(ENTRIES):
         author = editors[n % len(editors)]
@@ -344,13 +345,3 @@ def _demo_briefing(editors: list[User]) -> Briefing:
             item, actor=editor, version=item.version, body=body, correction=note
         )
     return briefing
-
-
-def _published_count(briefing: Briefing) -> int:
-    count, cursor = 0, None
-    while True:
-        page = queries.updates_page(briefing, cursor=cursor, limit=100)
-        count += len(page.items)
-        if page.next_cursor is None:
-            return count
-        cursor = page.next_cursor

@@ -118,6 +118,7 @@ def test_seed_demo_creates_a_live_briefing_with_a_day_of_updates(runner, app):
     assert times == sorted(times)
     assert [u.id for u in updates] == sorted(u.id for u in updates)
     assert started - timedelta(hours=24) <= times[0] <= started - timedelta(hours=16)
+    assert briefing.opened_at is not None and briefing.opened_at <= times[0]
     assert times[-1] <= datetime.now(UTC)
 
     (corrected,) = [u for u in updates if u.correction]

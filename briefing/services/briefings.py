@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -37,7 +38,10 @@ def create_briefing(
     timezone: str = "UTC",
     language: str = "en",
     status: BriefingStatus = BriefingStatus.DRAFT,
+    opened_at: datetime | None = None,
 ) -> Briefing:
+    """A new briefing; a live one starts its coverage now, or at `opened_at` when it is
+    set up after the fact (imports, the demo)."""
     require_role(actor, Role.EDITOR, "create briefings")
     errors = checks.Collector()
     title = checks.text(errors, "title", title, max_length=TITLE_MAX, required=True)
@@ -53,6 +57,8 @@ def create_briefing(
     language = checks.language(errors, "language", language)
     if status == BriefingStatus.ENDED:
         errors.add("status", "A new briefing starts as draft or live.")
+    if opened_at is not None:
+        opened_at = checks.moment(errors, "opened_at", opened_at, allow_future=False)
     errors.raise_if_any()
 
     now = utcnow()
@@ -65,7 +71,7 @@ def create_briefing(
         status=status,
         timezone=timezone,
         language=language,
-        opened_at=now if status == BriefingStatus.LIVE else None,
+        opened_at=(opened_at or now) if status == BriefingStatus.LIVE else None,
         created_at=now,
         version=0,
         changed_at=now,

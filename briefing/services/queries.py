@@ -202,6 +202,17 @@ def sources_used(briefing: Briefing) -> list[Source]:
     )
 
 
+def published_count(briefing: Briefing) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Update.id)).where(
+                Update.briefing_id == briefing.id, Update.status == UpdateStatus.PUBLISHED
+            )
+        )
+        or 0
+    )
+
+
 def last_published_at(briefing: Briefing) -> datetime | None:
     return db.session.scalar(
         select(func.max(Update.published_at)).where(
