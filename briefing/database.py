@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from briefing.extensions import db, migrate
 
@@ -41,7 +40,3 @@ def upgrade_schema() -> None:
 
     upgrade(directory=MIGRATIONS)
 
-
-def engine_for(app: Flask) -> Engine:
-    with app.app_context():
-        return db.engine

@@ -13,9 +13,9 @@ from briefing.models.base import utcnow
 from briefing.rendering.markdown import render_markdown
 from briefing.services import checks
 from briefing.services.changes import record_change
+from briefing.services.checks import UNSET
 from briefing.services.permissions import require_role
 
-UNSET: Any = object()
 TITLE_MAX = 200
 STANDFIRST_MAX = 1_000
 SUMMARY_MAX = 20_000
@@ -44,14 +44,14 @@ def create_briefing(
     set up after the fact (imports, the demo)."""
     require_role(actor, Role.EDITOR, "create briefings")
     errors = checks.Collector()
-    title = checks.text(errors, "title", title, max_length=TITLE_MAX, required=True)
+    title = checks.line(errors, "title", title, max_length=TITLE_MAX, required=True)
     if slug is None or not slug.strip():
         slug = unique_slug(checks.slugify(title))
     else:
         slug = checks.slug(errors, "slug", slug)
         if not errors.errors and slug_taken(slug):
             errors.add("slug", f"The slug {slug!r} is already in use.")
-    standfirst = checks.text(errors, "standfirst", standfirst, max_length=STANDFIRST_MAX)
+    standfirst = checks.line(errors, "standfirst", standfirst, max_length=STANDFIRST_MAX)
     summary = checks.text(errors, "summary", summary, max_length=SUMMARY_MAX)
     timezone = checks.timezone(errors, "timezone", timezone)
     language = checks.language(errors, "language", language)
@@ -99,9 +99,9 @@ def change_briefing(
     errors = checks.Collector()
     values: dict[str, Any] = {}
     if title is not UNSET:
-        values["title"] = checks.text(errors, "title", title, max_length=TITLE_MAX, required=True)
+        values["title"] = checks.line(errors, "title", title, max_length=TITLE_MAX, required=True)
     if standfirst is not UNSET:
-        values["standfirst"] = checks.text(
+        values["standfirst"] = checks.line(
             errors, "standfirst", standfirst, max_length=STANDFIRST_MAX
         )
     if summary is not UNSET:

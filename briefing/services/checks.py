@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from briefing.models.base import utcnow
@@ -32,13 +33,22 @@ class Collector:
             raise Invalid(self.errors)
 
 
+# Marks a keyword argument the caller did not give, where None is a meaningful value.
+UNSET: Any = object()
+
+
+def line(
+    errors: Collector, field: str, value: str, *, max_length: int, required: bool = False
+) -> str:
+    """Single-line text (titles, headlines, names): runs of whitespace become one space."""
+    single = " ".join(clean_text(value).split())
+    return text(errors, field, single, max_length=max_length, required=required)
+
+
 def text(
     errors: Collector, field: str, value: str, *, max_length: int, required: bool = False
 ) -> str:
-    value = clean_text(value)
-    if "\n" in value and field in ("title", "headline", "name"):
-        value = " ".join(value.split())
-    value = value.strip()
+    value = clean_text(value).strip()
     if required and not value:
         errors.add(field, "This field is required.")
     elif len(value) > max_length:

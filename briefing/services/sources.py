@@ -43,7 +43,7 @@ def create_source(*, actor: User, slug: str, name: str, url: str) -> Source:
     require_role(actor, Role.ADMIN, "add sources")
     errors = checks.Collector()
     slug = checks.slug(errors, "slug", slug, max_length=64)
-    name = checks.text(errors, "name", name, max_length=120, required=True)
+    name = checks.line(errors, "name", name, max_length=120, required=True)
     url = checks.web_url(errors, "url", url)
     if not errors.errors and source_by_slug_or_none(slug) is not None:
         errors.add("slug", f"A source with slug {slug!r} already exists.")
@@ -58,7 +58,7 @@ def change_source(source: Source, *, actor: User, name: str, url: str) -> Source
     """Rename or re-point a source; its slug stays, since updates and feeds refer to it."""
     require_role(actor, Role.ADMIN, "change sources")
     errors = checks.Collector()
-    name = checks.text(errors, "name", name, max_length=120, required=True)
+    name = checks.line(errors, "name", name, max_length=120, required=True)
     url = checks.web_url(errors, "url", url)
     errors.raise_if_any()
     source.name, source.url = name, url

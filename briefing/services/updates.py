@@ -31,10 +31,10 @@ from briefing.models.briefing import briefing_sources
 from briefing.rendering.markdown import html_to_text, render_markdown
 from briefing.services import checks
 from briefing.services.changes import record_change
+from briefing.services.checks import UNSET
 from briefing.services.errors import Conflict, Forbidden, Invalid
 from briefing.services.permissions import require_may_touch, require_role
 
-UNSET: Any = object()
 BODY_MAX = 100_000
 HEADLINE_MAX = 200
 CORRECTION_MAX = 1_000
@@ -61,7 +61,7 @@ def create_update(
         require_role(actor, Role.EDITOR, "publish or pin updates")
     errors = checks.Collector()
     body = checks.text(errors, "body", body, max_length=BODY_MAX, required=True)
-    headline = checks.text(errors, "headline", headline, max_length=HEADLINE_MAX)
+    headline = checks.line(errors, "headline", headline, max_length=HEADLINE_MAX)
     source_rows = _sources(errors, sources)
     _check_status(errors, status)
     if published_at is not None:
@@ -129,14 +129,14 @@ def edit_update(
     errors = checks.Collector()
     text_changes: dict[str, Any] = {}
     if headline is not UNSET:
-        text_changes["headline"] = checks.text(
+        text_changes["headline"] = checks.line(
             errors, "headline", headline, max_length=HEADLINE_MAX
         )
     if body is not UNSET:
         text_changes["body"] = checks.text(errors, "body", body, max_length=BODY_MAX, required=True)
     source_rows = _sources(errors, sources) if sources is not UNSET else None
     if correction is not UNSET:
-        correction = checks.text(errors, "correction", correction, max_length=CORRECTION_MAX)
+        correction = checks.line(errors, "correction", correction, max_length=CORRECTION_MAX)
     if status is not UNSET:
         _check_status(errors, status)
         if item.status == UpdateStatus.PUBLISHED and status == UpdateStatus.DRAFT:

@@ -36,7 +36,7 @@ def create_user(*, email: str, display_name: str, role: Role, password: str) -> 
         errors.add("email", "Enter a valid email address.")
     elif user_by_email(email) is not None:
         errors.add("email", "An account with this email already exists.")
-    display_name = checks.text(errors, "display_name", display_name, max_length=120, required=True)
+    display_name = checks.line(errors, "display_name", display_name, max_length=120, required=True)
     if len(password) < PASSWORD_MIN:
         errors.add("password", f"Use at least {PASSWORD_MIN} characters.")
     errors.raise_if_any()
@@ -83,7 +83,7 @@ def hash_token(token: str) -> str:
 def create_token(user: User, *, name: str) -> tuple[ApiToken, str]:
     """A new bearer token for `user`; the plain token is returned once and never stored."""
     errors = checks.Collector()
-    name = checks.text(errors, "name", name, max_length=120, required=True)
+    name = checks.line(errors, "name", name, max_length=120, required=True)
     errors.raise_if_any()
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(plain), prefix=plain[:10])
