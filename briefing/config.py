@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "FEED_MAX_AGE": 30,
     # Reader pages may be cached this long by browsers and CDNs (seconds).
     "PAGE_MAX_AGE": 10,
+    # Static URLs carry a content hash (web/assets.py), so the files may be cached a year.
+    "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,

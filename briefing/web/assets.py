@@ -1,4 +1,4 @@
-"""Static URLs with a content hash, so browsers may cache them for a year."""
+"""Static URLs with a content hash, so browsers may cache the files for a year."""
 
 from __future__ import annotations
 
@@ -8,13 +8,10 @@ from pathlib import Path
 
 from flask import Flask, url_for
 
-YEAR = 365 * 24 * 3600
-
 
 def init_app(app: Flask) -> None:
     static_root = Path(app.static_folder or "static")
 
-    @lru_cache(maxsize=128)
     def digest(filename: str) -> str:
         try:
             data = (static_root / filename).read_bytes()
@@ -22,14 +19,11 @@ def init_app(app: Flask) -> None:
             return "missing"
         return hashlib.sha256(data).hexdigest()[:12]
 
+    cached_digest = lru_cache(maxsize=128)(digest)
+
     def asset_url(filename: str) -> str:
-        version = (
-            digest(filename)
-            if not app.debug
-            else hashlib.sha256((static_root / filename).read_bytes()).hexdigest()[:12]
-        )
+        # In debug mode files change under a running server: hash them on every call.
+        version = digest(filename) if app.debug else cached_digest(filename)
         return url_for("static", filename=filename, v=version)
 
     app.jinja_env.globals["asset_url"] = asset_url
-    # Hashed URLs change whenever the file does, so the file itself may be cached long.
-    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", YEAR)

@@ -301,3 +301,13 @@ def test_healthz_reports_database_and_broker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+def test_static_files_have_hashed_urls_and_long_caching(client, briefing):
+    doc = parse(client.get("/briefings/war"))
+    href = doc.xpath("//link[@rel='stylesheet']/@href")[0]
+    assert href.startswith("/static/css/site.css?v=")
+    response = client.get(href)
+    response.close()
+    assert response.status_code == 200
+    assert response.cache_control.max_age == 365 * 24 * 3600
