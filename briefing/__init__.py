@@ -30,11 +30,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     database.init_app(app)
 
-    from briefing.live.broker import InProcessBroker, install_doorbell
+    from briefing import live
 
-    install_doorbell(app, InProcessBroker())
+    live.init_app(app)
 
     from briefing.web import api, public, routing
+    from briefing.web import live as live_web
     from briefing.web.assets import init_app as init_assets
     from briefing.web.errors import init_app as init_errors
     from briefing.web.headers import init_app as init_headers
@@ -43,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     routing.init_app(app)  # converters first: blueprints' routes use them
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(live_web.bp)
     init_assets(app)
     init_templating(app)
     init_errors(app)

@@ -22,6 +22,11 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "UPDATES_PER_PAGE": 20,
     "FEED_MAX_AGE": 30,
+    # Live delivery (seconds, except the browser's reconnect delay in milliseconds).
+    "LIVE_HEARTBEAT": 15,
+    "LIVE_RETRY_MS": 3000,
+    "LIVE_POLL_AFTER": 5,
+    "LIVE_RECHECK": 5,
     # Reader pages may be cached this long by browsers and CDNs (seconds).
     "PAGE_MAX_AGE": 10,
     # Static URLs carry a content hash (web/assets.py), so the files may be cached a year.

@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, event, text
+from werkzeug.serving import make_server
 
 from briefing import create_app
 from briefing.config import normalize_database_url
@@ -131,6 +134,27 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
+@contextmanager
+def running_server(app: Flask) -> Iterator[tuple[str, int]]:
+    """Serve `app` over real HTTP on a free local port, in a thread; yields (host, port)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield "127.0.0.1", server.port
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def server(app: Flask) -> Iterator[tuple[str, int]]:
+    """The test's app behind a real HTTP server: (host, port)."""
+    with running_server(app) as address:
+        yield address
+
+
 class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []
@@ -143,7 +167,6 @@ class QueryCounter:
 @pytest.fixture
 def count_queries(app: Flask) -> Callable[[], Any]:
     """`with count_queries() as q: ...; q.count` counts SQL statements sent to the database."""
-    from contextlib import contextmanager
 
     @contextmanager
     def counting() -> Iterator[QueryCounter]:

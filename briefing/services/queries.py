@@ -3,6 +3,7 @@ fixed number of queries, whatever the size of the briefing."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -66,6 +67,13 @@ def update_in(briefing: Briefing, update_id: int, *, public: bool = True) -> Upd
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
+
+
+def updates_by_id(ids: Collection[int]) -> list[Update]:
+    """The updates with these ids, fully loaded for rendering, in any order."""
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Update).where(Update.id.in_(ids)).options(*_loaded())))
 
 
 def encode_cursor(item: Update, *, id_offset: int = 0) -> str:

@@ -37,7 +37,8 @@ TITLES = {
 
 
 def wants_problem_json() -> bool:
-    return request.path.startswith("/api/")
+    """The API and the live-delivery doors speak JSON; pages get pages."""
+    return request.path.startswith("/api/") or request.blueprint == "live"
 
 
 def problem(status: int, detail: str, **extra: Any) -> Response:

@@ -1,11 +1,346 @@
-// Live page enhancements. The page is complete without this file.
+// Live page enhancements. The page is complete without this file; with it, new updates
+// arrive by themselves. Rules that matter to readers:
+//  - the page never moves under the reader: while they are scrolled down, new updates wait
+//    behind a "N new updates" button instead of being inserted above them;
+//  - nothing is shown twice: every change carries a sequence number, and a change already
+//    applied is ignored, whichever path (stream or polling) brought it.
+
+const root = document.querySelector(".briefing");
+const wide = window.matchMedia("(min-width: 60rem)");
 
 // Open folded panels (key events) where the sidebar has room beside the updates; on
-// phones they stay folded so the latest updates come first. Opening a sidebar panel never
-// moves the updates column, so the page does not jump.
-const wide = window.matchMedia("(min-width: 60rem)");
+// phones they stay folded so the latest updates come first. The sidebar never moves the
+// updates column, so opening it does not shift what the reader sees.
 if (wide.matches) {
   for (const panel of document.querySelectorAll("details[data-open-when-wide]")) {
     panel.open = true;
   }
+}
+
+refreshTimes();
+setInterval(refreshTimes, 60_000);
+
+if (root && root.hasAttribute("data-live")) {
+  startLive(root);
+}
+
+// ---------------------------------------------------------------------------------------
+// Times: the reader's own clock beside the briefing's, and "5 min ago".
+
+function refreshTimes() {
+  const now = Date.now();
+  for (const time of document.querySelectorAll(".update__time time")) {
+    const when = new Date(time.getAttribute("datetime"));
+    if (Number.isNaN(when.getTime())) continue;
+    time.title = `${when.toLocaleString()} (your time)`;
+    let ago = time.parentElement.parentElement.querySelector(".update__ago");
+    const text = relative(now - when.getTime());
+    if (!text) {
+      ago?.remove();
+      continue;
+    }
+    if (!ago) {
+      ago = document.createElement("span");
+      ago.className = "update__ago";
+      time.parentElement.after(ago);
+    }
+    ago.textContent = text;
+  }
+}
+
+function relative(ms) {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return hours === 1 ? "1 hour ago" : `${hours} hours ago`;
+  return "";
+}
+
+// ---------------------------------------------------------------------------------------
+// Live delivery.
+
+function startLive(root) {
+  const eventsUrl = root.dataset.eventsUrl;
+  const changesUrl = root.dataset.changesUrl;
+  const stream = document.getElementById("updates");
+  const pinnedSlot = document.querySelector(".pinned");
+  const newButton = document.querySelector(".new-updates");
+  const status = document.getElementById("live-status");
+  const baseTitle = document.title;
+
+  let lastSeq = Number(root.dataset.version) || 0;
+  let source = null;
+  let failures = 0;
+  let pollTimer = null;
+  let pollDelay = 5_000;
+  let ended = false;
+  let unseen = 0;
+  const waiting = new Map(); // id → article element held back while the reader is scrolled down
+
+  const MAX_STREAM_FAILURES = 3;
+
+  connect();
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) {
+      disconnect();
+    } else {
+      if (atTop() && waiting.size === 0) markSeen();
+      connect();
+    }
+  });
+  newButton.addEventListener("click", showWaiting);
+  window.addEventListener("scroll", () => {
+    if (atTop() && waiting.size === 0 && !document.hidden) markSeen();
+  }, { passive: true });
+
+  function connect() {
+    if (ended || document.hidden) return;
+    if (failures >= MAX_STREAM_FAILURES || !("EventSource" in window)) {
+      schedulePoll(0);
+      return;
+    }
+    if (source) return;
+    source = new EventSource(`${eventsUrl}?since=${lastSeq}`);
+    source.onopen = () => { failures = 0; };
+    source.onerror = () => {
+      // The browser retries by itself; after repeated failures fall back to polling.
+      if (source.readyState === EventSource.CLOSED || ++failures >= MAX_STREAM_FAILURES) {
+        disconnect();
+        connect();
+      }
+    };
+    for (const type of ["update", "retract", "pin", "key_event", "briefing", "ended"]) {
+      source.addEventListener(type, (message) => apply(JSON.parse(message.data)));
+    }
+  }
+
+  function disconnect() {
+    source?.close();
+    source = null;
+    clearTimeout(pollTimer);
+    pollTimer = null;
+  }
+
+  function schedulePoll(delay) {
+    clearTimeout(pollTimer);
+    pollTimer = setTimeout(poll, delay);
+  }
+
+  async function poll() {
+    if (ended || document.hidden) return;
+    try {
+      const response = await fetch(`${changesUrl}?since=${lastSeq}`, {
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const body = await response.json();
+      body.changes.forEach(apply);
+      lastSeq = Math.max(lastSeq, body.last_seq);
+      pollDelay = Math.max(1, body.poll_after || 5) * 1000;
+      if (!ended) schedulePoll(pollDelay);
+    } catch {
+      pollDelay = Math.min(pollDelay * 2, 60_000); // back off while the server struggles
+      schedulePoll(pollDelay);
+    }
+  }
+
+  function apply(change) {
+    if (change.seq <= lastSeq) return; // already applied, by this path or the other
+    lastSeq = change.seq;
+    switch (change.type) {
+      case "update":
+      case "pin":
+      case "key_event":
+        placeUpdate(change);
+        break;
+      case "retract":
+        removeUpdate(change.id);
+        break;
+      case "briefing":
+        updateHeader(change);
+        break;
+      case "ended":
+        updateHeader(change);
+        end();
+        break;
+    }
+    touchLastUpdated();
+  }
+
+  function placeUpdate(change) {
+    const article = fragment(change.html);
+    updateKeyEvent(change);
+    if (change.pinned) {
+      demoteCurrentPin(change.id);
+      document.getElementById(`update-${change.id}`)?.remove();
+      waiting.delete(change.id);
+      pinnedSlot.replaceChildren(article);
+      pinnedSlot.hidden = false;
+      refreshTimes();
+      return;
+    }
+    const existing = document.getElementById(`update-${change.id}`);
+    if (existing) {
+      if (existing.parentElement === pinnedSlot) {
+        // Unpinned: back into the stream at its place in time.
+        existing.remove();
+        pinnedSlot.hidden = true;
+        insertInOrder(article);
+      } else {
+        existing.replaceWith(article); // an edit: in place
+      }
+    } else if (waiting.has(change.id)) {
+      waiting.set(change.id, article);
+    } else if (change.type === "update") {
+      arrive(article, change.id);
+    }
+    refreshTimes();
+  }
+
+  function arrive(article, id) {
+    if (atTop() && !document.hidden) {
+      insertInOrder(article);
+      announce("1 new update");
+    } else if (atTop()) {
+      insertInOrder(article); // hidden tab at the top: nothing to disturb, count it unseen
+      unseen += 1;
+    } else {
+      waiting.set(id, article);
+      unseen += 1;
+      newButton.textContent = waiting.size === 1 ? "1 new update" : `${waiting.size} new updates`;
+      newButton.hidden = false;
+      announce(newButton.textContent);
+    }
+    updateTitle();
+  }
+
+  function showWaiting() {
+    const articles = [...waiting.values()];
+    waiting.clear();
+    newButton.hidden = true;
+    articles.forEach(insertInOrder);
+    refreshTimes();
+    markSeen();
+    stream.scrollIntoView({ block: "start" });
+    articles.at(-1)?.querySelector("a")?.focus({ preventScroll: true });
+  }
+
+  function removeUpdate(id) {
+    waiting.delete(id);
+    if (waiting.size === 0) newButton.hidden = true;
+    const article = document.getElementById(`update-${id}`);
+    if (article?.parentElement === pinnedSlot) pinnedSlot.hidden = true;
+    article?.remove();
+    document.querySelector(`.key-events__item[data-update-id="${id}"]`)?.remove();
+    updateKeyEventCount();
+  }
+
+  function demoteCurrentPin(newId) {
+    const current = pinnedSlot.querySelector("article");
+    if (!current || current.id === `update-${newId}`) return;
+    current.classList.remove("update--pinned");
+    current.querySelector(".tag--pinned")?.remove();
+    current.remove();
+    insertInOrder(current);
+  }
+
+  function insertInOrder(article) {
+    document.getElementById("no-updates")?.remove();
+    const when = timeOf(article);
+    for (const other of stream.querySelectorAll(":scope > article")) {
+      if (timeOf(other) < when || (timeOf(other) === when && idOf(other) < idOf(article))) {
+        other.before(article);
+        return;
+      }
+    }
+    // Older than everything shown: it belongs on a later page unless this one is short.
+    if (!document.querySelector(".pager a[rel=next]")) stream.append(article);
+  }
+
+  function updateKeyEvent(change) {
+    const list = document.querySelector(".key-events__list");
+    const existing = list.querySelector(`[data-update-id="${change.id}"]`);
+    if (!change.key_event) {
+      existing?.remove();
+    } else {
+      const item = fragment(change.key_event_html);
+      const link = item.querySelector("a");
+      if (document.getElementById(`update-${change.id}`) || change.type === "update") {
+        link.href = `#update-${change.id}`;
+      }
+      if (existing) existing.replaceWith(item);
+      else list.prepend(item);
+    }
+    updateKeyEventCount();
+  }
+
+  function updateKeyEventCount() {
+    const list = document.querySelector(".key-events__list");
+    const count = list.children.length;
+    document.querySelector(".key-events__count").textContent = String(count);
+    document.querySelector(".key-events").hidden = count === 0;
+  }
+
+  function updateHeader(change) {
+    document.querySelector(".briefing__title").textContent = change.title;
+    const standfirst = document.querySelector(".briefing__standfirst");
+    standfirst.textContent = change.standfirst;
+    standfirst.hidden = !change.standfirst;
+    const summary = document.querySelector(".summary-box");
+    summary.querySelector(".prose").innerHTML = change.summary_html; // sanitized when saved
+    summary.hidden = !change.summary_html;
+  }
+
+  function end() {
+    ended = true;
+    disconnect();
+    const badge = document.querySelector(".briefing__status .badge");
+    badge.className = "badge badge--ended";
+    badge.textContent = "Ended";
+    document.querySelector(".notice--ended").hidden = false;
+    root.dataset.status = "ended";
+    announce("This briefing has ended.");
+  }
+
+  function touchLastUpdated() {
+    const stamp = document.querySelector(".briefing__updated");
+    const newest = stream.querySelector(":scope > article time");
+    if (newest) {
+      stamp.querySelector("time").replaceWith(newest.cloneNode(true));
+      stamp.hidden = false;
+    }
+  }
+
+  function markSeen() {
+    unseen = 0;
+    updateTitle();
+  }
+
+  function updateTitle() {
+    document.title = unseen > 0 ? `(${unseen}) ${baseTitle}` : baseTitle;
+  }
+
+  function announce(text) {
+    status.textContent = text;
+  }
+
+  function atTop() {
+    // The top of the updates is in view (or below it): a new one appears where it is seen.
+    return stream.getBoundingClientRect().top >= 0;
+  }
+}
+
+function fragment(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html.trim();
+  return template.content.firstElementChild;
+}
+
+function timeOf(article) {
+  return Date.parse(article.querySelector("time")?.getAttribute("datetime") ?? "") || 0;
+}
+
+function idOf(article) {
+  return Number(article.dataset.updateId) || 0;
 }

@@ -6,14 +6,12 @@ from __future__ import annotations
 import http.client
 import json
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from briefing.extensions import db
 from briefing.models import Briefing, Revision, Update
@@ -29,16 +27,6 @@ class Answer:
 
     def json(self) -> Any:
         return json.loads(self.body)
-
-
-@pytest.fixture
-def server(app) -> Iterator[tuple[str, int]]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "127.0.0.1", server.port
-    server.shutdown()
-    thread.join()
 
 
 def send(server, method: str, path: str, token: str, body: Any = None, **headers: str) -> Answer:

@@ -1,0 +1,114 @@
+"""Change-log rows → the events readers receive, by SSE and by `/changes` alike.
+
+An event describes the *current* state of what a change touched: a client that resumes
+late gets the latest text of an edited update, and an update retracted since it was
+published arrives as a retraction. Applying events is idempotent on the client, so reading
+the same change twice never shows anything twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from flask import render_template, url_for
+from sqlalchemy import select
+
+from briefing.extensions import db
+from briefing.models import Briefing, ChangeKind, Update, UpdateStatus
+from briefing.rendering.timefmt import iso
+from briefing.services import queries
+from briefing.services.changes import changes_since
+
+# Editors' drafts advance the sequence but are nobody else's business.
+PRIVATE_KINDS = {ChangeKind.DRAFT_SAVED}
+
+
+@dataclass(frozen=True)
+class Event:
+    seq: int
+    type: str
+    data: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "type": self.type, **self.data}
+
+    def as_sse(self) -> str:
+        payload = json.dumps(self.as_json(), separators=(",", ":"), ensure_ascii=False)
+        return f"id: {self.seq}\nevent: {self.type}\ndata: {payload}\n\n"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Public events after a cursor, and the sequence number the reading got up to
+    (which may be past the last event when only private changes followed)."""
+
+    events: list[Event]
+    head: int
+
+
+def read_events(briefing_id: int, after: int, limit: int = 500) -> Batch:
+    """Public events for changes after `after`, oldest first, in a fixed number of queries."""
+    changes = changes_since(briefing_id, after, limit)
+    if not changes:
+        return Batch([], after)
+    briefing = db.session.get(Briefing, briefing_id)
+    assert briefing is not None
+    wanted = {c.update_id for c in changes if c.update_id is not None}
+    updates = {u.id: u for u in queries.updates_by_id(wanted)}
+    events = [
+        event
+        for change in changes
+        if change.kind not in PRIVATE_KINDS
+        and (event := _event(briefing, change.seq, change.kind, updates.get(change.update_id or 0)))
+    ]
+    return Batch(events, changes[-1].seq)
+
+
+def _event(briefing: Briefing, seq: int, kind: ChangeKind, item: Update | None) -> Event | None:
+    if kind in (ChangeKind.BRIEFING_CHANGED, ChangeKind.BRIEFING_ENDED):
+        # "ended" closes readers' streams, so only while the briefing is still ended.
+        still_ended = kind == ChangeKind.BRIEFING_ENDED and briefing.ended_at is not None
+        return Event(seq, "ended" if still_ended else "briefing", _briefing_data(briefing))
+    if item is None:
+        return None
+    if item.status != UpdateStatus.PUBLISHED:
+        # Retracted (or never public): whatever the change was, readers must not show it.
+        return Event(seq, "retract", {"id": item.id}) if item.published_at else None
+    data = {
+        "id": item.id,
+        "html": render_template("_update.html", update=item, briefing=briefing),
+        "published_at": iso(item.published_at or item.created_at),
+        "pinned": item.pinned,
+        "key_event": item.key_event,
+        "key_event_html": _key_event_html(briefing, item) if item.key_event else "",
+    }
+    kind_to_type = {
+        ChangeKind.UPDATE_PINNED: "pin",
+        ChangeKind.UPDATE_UNPINNED: "pin",
+        ChangeKind.KEY_EVENT: "key_event",
+    }
+    return Event(seq, kind_to_type.get(kind, "update"), data)
+
+
+def _key_event_html(briefing: Briefing, item: Update) -> str:
+    # Linked to the permalink: the page's script points it at the article when it is there.
+    return render_template(
+        "public/_key_event.html", item=item, briefing=briefing, on_page=()
+    ).strip()
+
+
+def _briefing_data(briefing: Briefing) -> dict[str, Any]:
+    return {
+        "title": briefing.title,
+        "standfirst": briefing.standfirst,
+        "summary_html": briefing.summary_html,
+        "status": briefing.status.value,
+        "ended_at": iso(briefing.ended_at) if briefing.ended_at else None,
+        "url": url_for("public.briefing_page", slug=briefing.slug),
+    }
+
+
+def current_head(briefing_id: int) -> int:
+    return db.session.scalar(select(Briefing.version).where(Briefing.id == briefing_id)) or 0

@@ -1,0 +1,45 @@
+"""The Server-Sent Events stream of one briefing."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+from briefing.extensions import db
+from briefing.live.broker import Broker
+from briefing.live.hub import ChangeHub
+
+
+def event_stream(
+    hub: ChangeHub,
+    broker: Broker,
+    briefing_id: int,
+    cursor: int,
+    *,
+    heartbeat: float,
+    retry_ms: int,
+    closing: threading.Event,
+) -> Iterator[str]:
+    """Events after `cursor`, then each new one as it is rung, until the briefing ends or
+    the server shuts down. No database connection is held while waiting."""
+    # Sent at once, so proxies and the browser see a live response straight away.
+    yield f"retry: {retry_ms}\n: connected\n\n"
+    quiet_since = time.monotonic()
+    while not closing.is_set():
+        try:
+            batch = hub.events_after(briefing_id, cursor)
+        finally:
+            db.session.remove()
+        for event in batch.events:
+            yield event.as_sse()
+            if event.type == "ended":
+                return
+        if batch.events:
+            quiet_since = time.monotonic()
+        cursor = batch.head
+        if broker.wait(briefing_id, cursor, timeout=min(heartbeat, hub.recheck)):
+            continue
+        if time.monotonic() - quiet_since >= heartbeat:
+            yield ": heartbeat\n\n"
+            quiet_since = time.monotonic()

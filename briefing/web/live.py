@@ -1,0 +1,67 @@
+"""Live delivery doors: the SSE stream and the polling fallback, over the same events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request, stream_with_context
+
+from briefing.extensions import db
+from briefing.live.sse import event_stream
+from briefing.models import BriefingStatus
+from briefing.services import queries
+from briefing.services.errors import Invalid
+from briefing.web.caching import conditional
+
+bp = Blueprint("live", __name__)
+
+
+@bp.get("/briefings/<slug:slug>/events")
+def events(slug: str) -> Response:
+    briefing = queries.briefing_by_slug(slug)
+    head = briefing.version
+    cursor = _cursor(request.headers.get("Last-Event-ID") or request.args.get("since"), head)
+    briefing_id = briefing.id
+    live = current_app.extensions["briefing.live"]
+    # The stream must not pin a database connection for hours.
+    db.session.remove()
+    stream = event_stream(
+        live.hub,
+        live.broker,
+        briefing_id,
+        cursor,
+        heartbeat=current_app.config["LIVE_HEARTBEAT"],
+        retry_ms=current_app.config["LIVE_RETRY_MS"],
+        closing=live.closing,
+    )
+    response = Response(stream_with_context(stream), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response
+
+
+@bp.get("/briefings/<slug:slug>/changes")
+def changes(slug: str) -> Any:
+    briefing = queries.briefing_by_slug(slug)
+    since = _cursor(request.args.get("since", "0"), briefing.version)
+    max_age = current_app.config["LIVE_POLL_AFTER"]
+
+    def body() -> dict[str, Any]:
+        batch = current_app.extensions["briefing.live"].hub.events_after(briefing.id, since)
+        return {
+            "changes": [event.as_json() for event in batch.events],
+            "last_seq": batch.head,
+            "poll_after": 0 if briefing.status == BriefingStatus.ENDED else max_age,
+        }
+
+    return conditional(briefing, f"changes:{since}", body, max_age=max_age)
+
+
+def _cursor(raw: str | None, head: int) -> int:
+    """Where a stream starts: after the given sequence number, or at the head."""
+    if raw is None or raw == "":
+        return head
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10):
+        raise Invalid.field("since", "Must be a change sequence number (0 or more).")
+    # A cursor from the future (a restored database, a mistyped URL) starts at the head.
+    return min(int(raw), head)

@@ -1,0 +1,133 @@
+"""Change-log rows become reader events: what each kind of change looks like, and
+`/changes`, the polling door over the same events."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from briefing.live.events import read_events
+from briefing.models import BriefingStatus, UpdateStatus
+from briefing.services import briefings as briefing_service
+from briefing.services import updates as update_service
+
+
+@pytest.fixture
+def read(app):
+    def events_after(briefing, after):
+        with app.test_request_context():
+            return read_events(briefing.id, after)
+
+    return events_after
+
+
+def test_a_publish_carries_the_same_fragment_the_page_uses(read, client, briefing, make_update):
+    start = briefing.version
+    item = make_update(briefing, headline="Dam breached", body="Water *rising*.",
+                       sources=["reuters"], key_event=True)
+    batch = read(briefing, start)
+    (event,) = batch.events
+    assert (event.seq, event.type, event.data["id"]) == (start + 1, "update", item.id)
+    article = lxml.html.fragment_fromstring(event.data["html"])
+    page = lxml.html.fromstring(client.get("/briefings/war").data)
+    on_page = page.xpath(f"//article[@id='update-{item.id}']")[0]
+    article.tail = on_page.tail = None
+    assert lxml.html.tostring(article) == lxml.html.tostring(on_page)
+    key_item = lxml.html.fragment_fromstring(event.data["key_event_html"])
+    assert key_item.get("data-update-id") == str(item.id)
+    assert batch.head == start + 1
+
+
+def test_each_kind_of_change_has_its_event_type(read, briefing, make_update, editor):
+    start = briefing.version
+    item = make_update(briefing, body="First")
+    update_service.edit_update(item, actor=editor, version=1, body="Second")
+    update_service.set_pinned(item, actor=editor, pinned=True)
+    update_service.set_key_event(item, actor=editor, key_event=True)
+    briefing_service.change_briefing(briefing, actor=editor, summary="* calm")
+    other = make_update(briefing, body="Gone soon")
+    update_service.retract_update(other, actor=editor)
+    briefing_service.change_briefing(briefing, actor=editor, status=BriefingStatus.ENDED)
+
+    types = [(e.type, e.data.get("id")) for e in read(briefing, start).events]
+    assert types == [
+        ("update", item.id), ("update", item.id), ("pin", item.id), ("key_event", item.id),
+        ("briefing", None), ("retract", other.id), ("retract", other.id), ("ended", None),
+    ]
+
+
+def test_events_describe_the_current_state_of_what_changed(read, briefing, make_update, editor):
+    start = briefing.version
+    item = make_update(briefing, body="Original text")
+    update_service.edit_update(item, actor=editor, version=1, body="Corrected text")
+    first, second = read(briefing, start).events
+    assert "Corrected text" in first.data["html"] and "Corrected text" in second.data["html"]
+
+
+def test_drafts_are_not_published_to_readers_but_move_the_cursor(read, briefing, make_update):
+    start = briefing.version
+    make_update(briefing, body="Not yet", status=UpdateStatus.DRAFT)
+    batch = read(briefing, start)
+    assert batch.events == [] and batch.head == start + 1
+
+
+def test_changes_endpoint_returns_the_events_with_a_cursor_and_a_poll_hint(
+    client, briefing, make_update
+):
+    start = briefing.version
+    a = make_update(briefing, body="A")
+    b = make_update(briefing, body="B")
+    response = client.get(f"/briefings/war/changes?since={start}")
+    body = response.get_json()
+    assert [(c["seq"], c["type"], c["id"]) for c in body["changes"]] == [
+        (start + 1, "update", a.id), (start + 2, "update", b.id)
+    ]
+    assert body["last_seq"] == start + 2 and body["poll_after"] == 5
+    assert "public" in response.headers["Cache-Control"]
+    assert response.cache_control.max_age == 5
+    assert client.get(f"/briefings/war/changes?since={start + 2}").get_json()["changes"] == []
+
+
+def test_changes_endpoint_answers_304_until_something_changes(client, briefing, make_update):
+    first = client.get("/briefings/war/changes?since=0")
+    again = client.get("/briefings/war/changes?since=0",
+                       headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    make_update(briefing, body="New")
+    changed = client.get("/briefings/war/changes?since=0",
+                         headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200
+
+
+@pytest.mark.parametrize("since", ["abc", "-1", "1.5", "99999999999999"])
+def test_a_bad_cursor_gets_a_clear_answer(client, briefing, since):
+    response = client.get(f"/briefings/war/changes?since={since}")
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "since"
+
+
+def test_a_cursor_from_the_future_starts_at_the_head(client, briefing):
+    body = client.get("/briefings/war/changes?since=999999").get_json()
+    assert body == {"changes": [], "last_seq": briefing.version, "poll_after": 5}
+
+
+def test_changes_of_a_draft_briefing_are_not_found(client, make_briefing):
+    make_briefing(slug="secret", status=BriefingStatus.DRAFT)
+    assert client.get("/briefings/secret/changes?since=0").status_code == 404
+    assert client.get("/briefings/secret/events").status_code == 404
+
+
+def test_readers_of_one_process_share_one_read_of_the_log(app, briefing, make_update,
+                                                         count_queries):
+    hub = app.extensions["briefing.live"].hub
+    start = briefing.version
+    with app.test_request_context():
+        hub.events_after(briefing.id, start)  # the buffer starts at the head
+        make_update(briefing, body="For one reader")
+        with count_queries() as one:
+            hub.events_after(briefing.id, start)
+        make_update(briefing, body="For fifty readers")
+        with count_queries() as fifty:
+            batches = [hub.events_after(briefing.id, start) for _ in range(50)]
+    assert all([e.seq for e in b.events] == [start + 1, start + 2] for b in batches)
+    assert fifty.count == one.count  # one read and render of the change, not fifty
