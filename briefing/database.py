@@ -39,4 +39,3 @@ def upgrade_schema() -> None:
     from flask_migrate import upgrade
 
     upgrade(directory=MIGRATIONS)
-

@@ -23,8 +23,13 @@ def read(app):
 
 def test_a_publish_carries_the_same_fragment_the_page_uses(read, client, briefing, make_update):
     start = briefing.version
-    item = make_update(briefing, headline="Dam breached", body="Water *rising*.",
-                       sources=["reuters"], key_event=True)
+    item = make_update(
+        briefing,
+        headline="Dam breached",
+        body="Water *rising*.",
+        sources=["reuters"],
+        key_event=True,
+    )
     batch = read(briefing, start)
     (event,) = batch.events
     assert (event.seq, event.type, event.data["id"]) == (start + 1, "update", item.id)
@@ -51,8 +56,14 @@ def test_each_kind_of_change_has_its_event_type(read, briefing, make_update, edi
 
     types = [(e.type, e.data.get("id")) for e in read(briefing, start).events]
     assert types == [
-        ("update", item.id), ("update", item.id), ("pin", item.id), ("key_event", item.id),
-        ("briefing", None), ("retract", other.id), ("retract", other.id), ("ended", None),
+        ("update", item.id),
+        ("update", item.id),
+        ("pin", item.id),
+        ("key_event", item.id),
+        ("briefing", None),
+        ("retract", other.id),
+        ("retract", other.id),
+        ("ended", None),
     ]
 
 
@@ -80,7 +91,8 @@ def test_changes_endpoint_returns_the_events_with_a_cursor_and_a_poll_hint(
     response = client.get(f"/briefings/war/changes?since={start}")
     body = response.get_json()
     assert [(c["seq"], c["type"], c["id"]) for c in body["changes"]] == [
-        (start + 1, "update", a.id), (start + 2, "update", b.id)
+        (start + 1, "update", a.id),
+        (start + 2, "update", b.id),
     ]
     assert body["last_seq"] == start + 2 and body["poll_after"] == 5
     assert "public" in response.headers["Cache-Control"]
@@ -90,12 +102,14 @@ def test_changes_endpoint_returns_the_events_with_a_cursor_and_a_poll_hint(
 
 def test_changes_endpoint_answers_304_until_something_changes(client, briefing, make_update):
     first = client.get("/briefings/war/changes?since=0")
-    again = client.get("/briefings/war/changes?since=0",
-                       headers={"If-None-Match": first.headers["ETag"]})
+    again = client.get(
+        "/briefings/war/changes?since=0", headers={"If-None-Match": first.headers["ETag"]}
+    )
     assert again.status_code == 304 and again.data == b""
     make_update(briefing, body="New")
-    changed = client.get("/briefings/war/changes?since=0",
-                         headers={"If-None-Match": first.headers["ETag"]})
+    changed = client.get(
+        "/briefings/war/changes?since=0", headers={"If-None-Match": first.headers["ETag"]}
+    )
     assert changed.status_code == 200
 
 
@@ -117,8 +131,9 @@ def test_changes_of_a_draft_briefing_are_not_found(client, make_briefing):
     assert client.get("/briefings/secret/events").status_code == 404
 
 
-def test_readers_of_one_process_share_one_read_of_the_log(app, briefing, make_update,
-                                                         count_queries):
+def test_readers_of_one_process_share_one_read_of_the_log(
+    app, briefing, make_update, count_queries
+):
     hub = app.extensions["briefing.live"].hub
     start = briefing.version
     with app.test_request_context():

@@ -55,10 +55,15 @@ def test_a_new_stream_starts_at_the_head_and_gets_each_change_once_in_order(
     b = make_update(briefing, body="Second after")
     events = client.events(3)
     assert [(m.event, m.json()["id"]) for m in events] == [
-        ("update", a.id), ("update", a.id), ("update", b.id)
+        ("update", a.id),
+        ("update", a.id),
+        ("update", b.id),
     ]
-    assert [int(m.id) for m in events] == [briefing.version - 2, briefing.version - 1,
-                                           briefing.version]
+    assert [int(m.id) for m in events] == [
+        briefing.version - 2,
+        briefing.version - 1,
+        briefing.version,
+    ]
     assert f'id="update-{b.id}"' in events[2].json()["html"]
 
 
