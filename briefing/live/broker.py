@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import redis
@@ -72,10 +73,9 @@ class RedisBroker(InProcessBroker):
     ChangeHub.recheck). The subscriber reconnects by itself when Redis returns.
     """
 
-    CHANNEL = "briefing:changes"
-
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, channel: str = "briefing:changes") -> None:
         super().__init__()
+        self.channel = channel
         self._client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._url = url
         self._listener: threading.Thread | None = None
@@ -85,7 +85,7 @@ class RedisBroker(InProcessBroker):
     def ring(self, briefing_id: int, seq: int) -> None:
         super().ring(briefing_id, seq)  # this process's waiters need no round trip
         try:
-            self._client.publish(self.CHANNEL, f"{briefing_id}:{seq}")
+            self._client.publish(self.channel, f"{briefing_id}:{seq}")
         except redis.RedisError as error:
             log.warning("redis unreachable; ring %s:%s not shared: %s", briefing_id, seq, error)
 
@@ -100,6 +100,9 @@ class RedisBroker(InProcessBroker):
     def close(self) -> None:
         super().close()
         self.stopping.set()
+        if self._listener is not None:
+            self._listener.join(timeout=5)
+        self._client.close()
 
     def ping(self) -> bool:
         try:
@@ -121,23 +124,24 @@ class RedisBroker(InProcessBroker):
     def _listen(self) -> None:
         backoff = 0.5
         while not self.stopping.is_set():
+            client = redis.Redis.from_url(
+                self._url, socket_connect_timeout=2, health_check_interval=10
+            )
             try:
-                client = redis.Redis.from_url(
-                    self._url, socket_connect_timeout=2, health_check_interval=10
-                )
                 with client.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    pubsub.subscribe(self.CHANNEL)
-                    log.info("redis broker subscribed to %s", self.CHANNEL)
+                    pubsub.subscribe(self.channel)
+                    log.info("redis broker subscribed to %s", self.channel)
                     backoff = 0.5
                     while not self.stopping.is_set():
                         message = pubsub.get_message(timeout=1.0)
                         if message is not None:
                             self._heard(message["data"])
-                client.close()
             except redis.RedisError as error:
                 log.warning("redis broker lost its subscription (%s); retrying", error)
                 self.stopping.wait(backoff)
                 backoff = min(backoff * 2, 30.0)
+            finally:
+                client.close()
 
     def _heard(self, data: bytes) -> None:
         try:
@@ -159,6 +163,16 @@ def install_doorbell(app: Flask, broker: Broker) -> None:
 
 
 _listening = False
+AFTER_COMMIT = "briefing.after_commit"
+Rings = Sequence[tuple[int, int]]
+
+
+def subscribe_after_commit(app: Flask, subscriber: Callable[[Rings], None]) -> None:
+    """Also hand each commit's `(briefing_id, seq)` rings to `subscriber`, after the broker:
+    for other side effects that must wait for the commit (WebSub pings). Like any listener,
+    a subscriber reads what changed from the log; it must return at once, so slow work
+    belongs on a thread of its own."""
+    app.extensions.setdefault(AFTER_COMMIT, []).append(subscriber)
 
 
 def _ring_after_commit(session: Session) -> None:
@@ -173,6 +187,11 @@ def _ring_after_commit(session: Session) -> None:
             broker.ring(briefing_id, seq)
         except Exception:  # the log is the truth; a lost ring only delays listeners
             log.exception("broker ring failed for briefing %s seq %s", briefing_id, seq)
+    for subscriber in current_app.extensions.get(AFTER_COMMIT, ()):
+        try:
+            subscriber(sorted(rings))
+        except Exception:  # a side effect never undoes or blocks a committed change
+            log.exception("after-commit subscriber %r failed", subscriber)
 
 
 def _forget_after_rollback(session: Session) -> None:
