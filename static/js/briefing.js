@@ -102,7 +102,10 @@ function startLive(root) {
     }
     if (source) return;
     source = new EventSource(`${eventsUrl}?since=${lastSeq}`);
-    source.onopen = () => { failures = 0; };
+    source.onopen = () => {
+      failures = 0;
+      setState("streaming");
+    };
     source.onerror = () => {
       // The browser retries by itself; after repeated failures fall back to polling.
       if (source.readyState === EventSource.CLOSED || ++failures >= MAX_STREAM_FAILURES) {
@@ -120,6 +123,13 @@ function startLive(root) {
     source = null;
     clearTimeout(pollTimer);
     pollTimer = null;
+    if (!ended) setState("paused");
+  }
+
+  // Exposed as data-live-state on the page root ("streaming", "polling", "paused",
+  // "ended"): for styling, debugging and tests.
+  function setState(state) {
+    root.dataset.liveState = state;
   }
 
   function schedulePoll(delay) {
@@ -129,6 +139,7 @@ function startLive(root) {
 
   async function poll() {
     if (ended || document.hidden) return;
+    setState("polling");
     try {
       const response = await fetch(`${changesUrl}?since=${lastSeq}`, {
         headers: { Accept: "application/json" },
@@ -295,6 +306,7 @@ function startLive(root) {
   function end() {
     ended = true;
     disconnect();
+    setState("ended");
     const badge = document.querySelector(".briefing__status .badge");
     badge.className = "badge badge--ended";
     badge.textContent = "Ended";
