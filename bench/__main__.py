@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import argparse
 
-from bench import pages
+from bench import live, pages
 
-SUITES = {"pages": pages.run}
+SUITES = {"pages": pages.run, "live": live.run}
 
 
 def main() -> None:
