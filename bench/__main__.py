@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import argparse
 
-from bench import live, pages
+from bench import feeds, live, pages
 
-SUITES = {"pages": pages.run, "live": live.run}
+SUITES = {"pages": pages.run, "live": live.run, "feeds": feeds.run}
 
 
 def main() -> None:

@@ -13,6 +13,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from flask import Flask
+
 from bench.timing import measure, table
 from briefing import create_app
 from briefing.database import upgrade_schema
@@ -66,9 +68,10 @@ def seed(count: int) -> int:
     return middle
 
 
-def run(*, quick: bool, database_url: str | None) -> None:
-    count = 2_000 if quick else 10_000
-    repeat = 100 if quick else 300
+def seeded_app(count: int, database_url: str | None) -> tuple[Flask, str, int, float]:
+    """An app on a new database (a temporary SQLite file unless one is given) holding the
+    bench briefing: (app, database URL, id of an update in the middle, seconds seeding took).
+    """
     folder = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
     url = database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": url})
@@ -82,6 +85,15 @@ def run(*, quick: bool, database_url: str | None) -> None:
             # it has not run yet, and the planner would guess.
             with db.engine.begin() as connection:
                 connection.exec_driver_sql("ANALYZE")
+        db.session.remove()
+    return app, url, middle_id, seeded
+
+
+def run(*, quick: bool, database_url: str | None) -> None:
+    count = 2_000 if quick else 10_000
+    repeat = 100 if quick else 300
+    app, url, middle_id, seeded = seeded_app(count, database_url)
+    with app.app_context():
         briefing = queries.briefing_by_slug("bench")
         middle = queries.update_in(briefing, middle_id)
         deep_cursor = queries.cursor_including(middle)

@@ -22,6 +22,16 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "UPDATES_PER_PAGE": 20,
     "FEED_MAX_AGE": 30,
+    # RFC 4151 tagging entity ("domain-or-email,date") in every feed and entry id. Unlike
+    # SITE_URL it must never change once feeds are public: set it once, to a domain you held
+    # on that date.
+    "FEED_TAG_AUTHORITY": "briefing.invalid,2026",
+    # WebSub: when a hub URL is set, feeds name it and every publish, edit or retraction
+    # pings it from a background thread (seconds per attempt, attempts, first retry delay).
+    "WEBSUB_HUB_URL": None,
+    "WEBSUB_TIMEOUT": 5.0,
+    "WEBSUB_ATTEMPTS": 4,
+    "WEBSUB_RETRY_DELAY": 2.0,
     # Live delivery (seconds, except the browser's reconnect delay in milliseconds).
     "LIVE_HEARTBEAT": 15,
     "LIVE_RETRY_MS": 3000,

@@ -2,6 +2,7 @@
 
 from briefing.models.briefing import Briefing, BriefingStatus
 from briefing.models.change import Change, ChangeKind
+from briefing.models.login import LoginFailure
 from briefing.models.source import Source
 from briefing.models.update import Revision, Update, UpdateSource, UpdateStatus
 from briefing.models.user import ApiToken, IdempotencyKey, Role, User
@@ -13,6 +14,7 @@ __all__ = [
     "Change",
     "ChangeKind",
     "IdempotencyKey",
+    "LoginFailure",
     "Revision",
     "Role",
     "Source",

@@ -3,18 +3,20 @@ fixed number of queries, whatever the size of the briefing."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, func, literal, or_, select, tuple_
+from sqlalchemy import and_, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import selectinload
 
 from briefing.extensions import db
 from briefing.models import (
     Briefing,
     BriefingStatus,
+    Change,
+    ChangeKind,
     Revision,
     Source,
     Update,
@@ -285,3 +287,199 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
+
+
+# Feeds: the warm path reads one small row; everything else runs only when bytes are built.
+
+FEED_ENTRIES = 50
+# The site-wide feed merges the most recently changed briefings in scope; past this many,
+# a briefing's updates would be too old to make the newest 50 anyway.
+SITE_FEED_BRIEFINGS = 100
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What a briefing feed request needs to find cached bytes: id, status and version."""
+
+    briefing_id: int
+    status: BriefingStatus
+    version: int
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class SiteFeedState:
+    """A key that moves whenever any briefing in the site-wide feed's scope changes: every
+    change bumps one version (so the sum grows) and a briefing leaving the scope changes
+    the count."""
+
+    briefings: int
+    versions: int
+    changed_at: datetime | None
+
+
+# Every feed request, warm or not, runs one of the two lookups below, so they go to the
+# DBAPI cursor directly (`?` placeholders, adapted to the driver): SQLAlchemy's execution
+# and result machinery costs about three times what the indexed lookup itself does
+# (BENCHMARKS.md, "Feeds"). Everything that runs only when bytes are built uses the ORM.
+_FEED_STATE_SQL = "SELECT id, status, version, changed_at FROM briefings WHERE slug = ?"
+# The site-wide scope: live briefings and those ended in the last 30 days, the most
+# recently changed first. Defined once, here, for both the key and the feed's content.
+_SITE_SCOPE_SQL = (
+    "SELECT id, version, changed_at FROM briefings"
+    " WHERE status = ? OR (status = ? AND ended_at >= ?)"
+    " ORDER BY changed_at DESC, id DESC LIMIT ?"
+)
+_SITE_FEED_STATE_SQL = (
+    f"SELECT count(*), coalesce(sum(version), 0), max(changed_at) FROM ({_SITE_SCOPE_SQL}) AS scope"
+)
+
+
+def feed_state(slug: str) -> FeedState | None:
+    rows = _dbapi_rows(_FEED_STATE_SQL, slug)
+    if not rows:
+        return None
+    briefing_id, status, version, changed_at = rows[0]
+    return FeedState(briefing_id, BriefingStatus(status), version, _utc(changed_at))
+
+
+def site_feed_state(now: datetime) -> SiteFeedState:
+    [(count, versions, changed_at)] = _dbapi_rows(_SITE_FEED_STATE_SQL, *_site_scope(now))
+    return SiteFeedState(count, versions, _utc(changed_at) if changed_at else None)
+
+
+def site_feed_briefings(now: datetime) -> list[Briefing]:
+    """The briefings whose updates the site-wide feed merges, most recently changed first."""
+    ids = [row[0] for row in _dbapi_rows(_SITE_SCOPE_SQL, *_site_scope(now))]
+    found = {b.id: b for b in db.session.scalars(select(Briefing).where(Briefing.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def _site_scope(now: datetime) -> tuple[Any, ...]:
+    since: Any = now - RECENTLY_ENDED
+    if db.engine.dialect.name == "sqlite":  # stored as SQLAlchemy's naive UTC text
+        since = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    live, ended = BriefingStatus.LIVE.value, BriefingStatus.ENDED.value
+    return live, ended, since, SITE_FEED_BRIEFINGS
+
+
+def _dbapi_rows(sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    engine = db.engine
+    if engine.dialect.paramstyle != "qmark":  # psycopg
+        sql = sql.replace("?", "%s")
+    connection = engine.raw_connection()
+    driver: Any = connection.driver_connection
+    # One read needs no transaction. In autocommit, psycopg sends the SELECT alone instead
+    # of BEGIN, SELECT and then the pool's ROLLBACK: one round trip instead of three.
+    # (sqlite3 opens no transaction for a SELECT anyway.)
+    autocommit = engine.dialect.name != "sqlite" and not driver.autocommit
+    try:
+        if autocommit:
+            driver.autocommit = True
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+    finally:
+        if autocommit and not driver.closed:
+            driver.autocommit = False
+        connection.close()
+
+
+def _utc(value: datetime | str) -> datetime:
+    """A timestamp from the driver as aware UTC (SQLite hands back naive UTC text)."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def latest_published(scope: Briefing | Sequence[Briefing], n: int = FEED_ENTRIES) -> list[Update]:
+    """The newest `n` published updates of a briefing, or merged across briefings, newest
+    first and fully loaded. Each briefing's newest are found by its timeline index, so the
+    cost does not grow with the number of updates."""
+    newest_first = (Update.published_at.desc(), Update.id.desc())
+    if isinstance(scope, Briefing):
+        return list(
+            db.session.scalars(
+                select(Update)
+                .where(Update.briefing_id == scope.id, Update.status == UpdateStatus.PUBLISHED)
+                .order_by(*newest_first)
+                .limit(n)
+                .options(*_loaded())
+            )
+        )
+    if not scope:
+        return []
+    # Top n per briefing (an index seek each), then the top n of those.
+    parts = []
+    for briefing in scope:
+        top = (
+            select(Update.id, Update.published_at)
+            .where(Update.briefing_id == briefing.id, Update.status == UpdateStatus.PUBLISHED)
+            .order_by(*newest_first)
+            .limit(n)
+            .subquery()
+        )
+        parts.append(select(top.c.id, top.c.published_at))
+    merged = union_all(*parts).subquery()
+    ids = db.session.scalars(
+        select(merged.c.id).order_by(merged.c.published_at.desc(), merged.c.id.desc()).limit(n)
+    ).all()
+    items = db.session.scalars(select(Update).where(Update.id.in_(ids)).options(*_loaded())).all()
+    return sorted(items, key=lambda u: (u.published_at, u.id), reverse=True)
+
+
+def recent_retractions(
+    scope: Briefing | Sequence[Briefing], since: datetime, n: int = FEED_ENTRIES
+) -> list[Update]:
+    """Updates that readers saw and that were retracted at or after `since`, newest first."""
+    query = select(Update).where(
+        Update.status == UpdateStatus.DELETED,
+        Update.published_at.is_not(None),
+        Update.deleted_at >= since,
+    )
+    if isinstance(scope, Briefing):
+        query = query.where(Update.briefing_id == scope.id)
+    else:
+        query = query.where(Update.briefing_id.in_([b.id for b in scope]))
+    return list(db.session.scalars(query.order_by(Update.deleted_at.desc()).limit(n)))
+
+
+def sources_credited(scope: Sequence[Briefing]) -> list[Source]:
+    """Every source credited in any of these briefings, by name."""
+    if not scope:
+        return []
+    return list(
+        db.session.scalars(
+            select(Source)
+            .where(
+                Source.id.in_(
+                    select(briefing_sources.c.source_id).where(
+                        briefing_sources.c.briefing_id.in_([b.id for b in scope])
+                    )
+                )
+            )
+            .order_by(func.lower(Source.name))
+        )
+    )
+
+
+def logged_changes(rings: Sequence[tuple[int, int]]) -> list[tuple[str, ChangeKind]]:
+    """(briefing slug, kind) of these `(briefing_id, seq)` change-log rows, for briefings
+    readers can see."""
+    seqs: dict[int, list[int]] = {}
+    for briefing_id, seq in rings:
+        seqs.setdefault(briefing_id, []).append(seq)
+    if not seqs:
+        return []
+    rows = db.session.execute(
+        select(Briefing.slug, Change.kind)
+        .join(Briefing, Briefing.id == Change.briefing_id)
+        .where(
+            or_(*(and_(Change.briefing_id == b, Change.seq.in_(s)) for b, s in seqs.items())),
+            Briefing.status != BriefingStatus.DRAFT,
+        )
+        .order_by(Change.briefing_id, Change.seq)
+    ).all()
+    return [(slug, kind) for slug, kind in rows]

@@ -8,13 +8,15 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from briefing.extensions import db
 from briefing.models import ApiToken, Role, User
-from briefing.models.base import utcnow
+from briefing.models.base import INTEGER_MAX, utcnow
 from briefing.services import checks
-from briefing.services.errors import NotFound
+from briefing.services.errors import Invalid, NotFound
+from briefing.services.permissions import require_role
 
 PASSWORD_MIN = 10
 TOKEN_PREFIX = "brf_"
@@ -108,3 +110,66 @@ def revoke_token(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.commit()
+
+
+def change_user_role(user: User, *, actor: User, role: Role) -> User:
+    require_role(actor, Role.ADMIN, "change roles")
+    if user.role == role:
+        return user
+    if user.role == Role.ADMIN:
+        _keep_an_admin(user, actor, "change your own role")
+    user.role = role
+    db.session.commit()
+    return user
+
+
+def set_user_active(user: User, *, actor: User, active: bool) -> User:
+    """Deactivate (the account can no longer sign in or use its tokens) or reactivate."""
+    require_role(actor, Role.ADMIN, "deactivate accounts")
+    if user.active == active:
+        return user
+    if not active:
+        _keep_an_admin(user, actor, "deactivate your own account")
+    user.active = active
+    db.session.commit()
+    return user
+
+
+def _keep_an_admin(user: User, actor: User, action: str) -> None:
+    """Nobody may lock themselves out, and the last active admin stays an admin."""
+    if user.id == actor.id:
+        raise Invalid.field("user", f"You cannot {action}; ask another admin.")
+    admins = db.session.scalar(
+        select(func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True))
+    )
+    if user.active and user.role == Role.ADMIN and (admins or 0) <= 1:
+        raise Invalid.field("user", "This is the last active admin.")
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(func.lower(User.display_name))))
+
+
+def user_by_id(user_id: int) -> User:
+    user = db.session.get(User, user_id) if 0 < user_id <= INTEGER_MAX else None
+    if user is None:
+        raise NotFound(f"No user {user_id}.")
+    return user
+
+
+def all_tokens() -> list[ApiToken]:
+    """Every token, live ones first, newest first, with their users."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .options(joinedload(ApiToken.user))
+            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())
+        )
+    )
+
+
+def token_by_id(token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id) if 0 < token_id <= INTEGER_MAX else None
+    if token is None:
+        raise NotFound(f"No API token {token_id}.")
+    return token

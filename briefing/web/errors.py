@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, json, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from briefing.extensions import db
@@ -34,11 +35,20 @@ TITLES = {
     429: "Too many requests",
     500: "Internal server error",
 }
+CSRF_EXPIRED = (
+    "This form has expired or did not come from this site. Go back, reload the page and "
+    "send it again (text you typed in the composer is kept)."
+)
 
 
 def wants_problem_json() -> bool:
-    """The API and the live-delivery doors speak JSON; pages get pages."""
-    return request.path.startswith("/api/") or request.blueprint == "live"
+    # The API and the live-delivery doors speak JSON. The editor console's scripts ask for
+    # JSON; its forms without JavaScript get pages.
+    return (
+        request.path.startswith("/api/")
+        or request.blueprint == "live"
+        or (request.blueprint == "editor" and request.accept_mimetypes.best == "application/json")
+    )
 
 
 def problem(status: int, detail: str, **extra: Any) -> Response:
@@ -76,6 +86,8 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException) -> Any:
         status = error.code or 500
         detail = error.description or TITLES.get(status, "Error")
+        if isinstance(error, CSRFError):
+            detail = CSRF_EXPIRED
         response = problem(status, detail) if wants_problem_json() else _page(status, detail)
         # Keep headers such as Allow (405) or WWW-Authenticate (401).
         for name, value in error.get_headers():
@@ -93,7 +105,8 @@ def init_app(app: Flask) -> None:
 
 
 def _page(status: int, detail: str) -> Response:
+    template = "editor/error.html" if request.blueprint == "editor" else "errors/error.html"
     html = render_template(
-        "errors/error.html", status=status, title=TITLES.get(status, "Error"), detail=detail
+        template, status=status, title=TITLES.get(status, "Error"), detail=detail
     )
     return make_response(html, status)

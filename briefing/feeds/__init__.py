@@ -1,0 +1,84 @@
+"""Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1, per briefing and site-wide.
+
+Read functions (services/queries.py) → a plain feed document (model.py) → one builder per
+format (rss.py, atom.py, jsonfeed.py) → bytes, cached by scope, version and format
+(cache.py). WebSub pings follow each commit that changes an entry (websub.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Flask
+
+from briefing.feeds import model, websub
+from briefing.feeds.cache import CachedFeed, FeedCache, serialize
+from briefing.feeds.model import TOMBSTONE_WINDOW, Site
+from briefing.models.base import utcnow
+from briefing.services import queries
+from briefing.services.queries import FeedState, SiteFeedState
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class Feeds:
+    """The app's feed service, at `app.extensions["briefing.feeds"]`."""
+
+    site: Site
+    cache: FeedCache
+    max_age: int
+
+    def briefing(self, slug: str, state: FeedState, fmt: str) -> CachedFeed:
+        """A public briefing's feed at the version in `state`; built only on a miss."""
+
+        def build() -> CachedFeed:
+            briefing = queries.briefing_by_slug(slug)
+            document = model.briefing_feed(
+                briefing,
+                queries.latest_published(briefing),
+                queries.recent_retractions(briefing, utcnow() - TOMBSTONE_WINDOW),
+                site=self.site,
+            )
+            return serialize(
+                document,
+                fmt,
+                label=f"v{state.version}",
+                last_modified=state.changed_at,
+                max_age=self.max_age,
+            )
+
+        return self.cache.get_or_build(f"briefing/{state.briefing_id}", fmt, state.version, build)
+
+    def site_wide(self, state: SiteFeedState, fmt: str) -> CachedFeed:
+        """The site-wide feed for the briefings `state` summarizes."""
+        updated = state.changed_at or EPOCH
+
+        def build() -> CachedFeed:
+            now = utcnow()
+            briefings = queries.site_feed_briefings(now)
+            document = model.site_feed(
+                queries.latest_published(briefings),
+                queries.recent_retractions(briefings, now - TOMBSTONE_WINDOW),
+                queries.sources_credited(briefings),
+                updated=updated,
+                site=self.site,
+            )
+            return serialize(
+                document,
+                fmt,
+                label=f"s{state.briefings}.{state.versions}",
+                last_modified=updated,
+                max_age=self.max_age,
+            )
+
+        return self.cache.get_or_build("site", fmt, state, build)
+
+
+def init_app(app: Flask) -> Feeds:
+    site = Site.from_config(app.config)  # a bad FEED_TAG_AUTHORITY stops the start, not a request
+    feeds = Feeds(site=site, cache=FeedCache(), max_age=int(app.config["FEED_MAX_AGE"]))
+    app.extensions["briefing.feeds"] = feeds
+    websub.init_app(app, site)
+    return feeds

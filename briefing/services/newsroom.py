@@ -1,0 +1,84 @@
+"""Read functions for the editor console: what the newsroom sees, drafts included."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+
+from briefing.extensions import db
+from briefing.models import Briefing, BriefingStatus, Update, UpdateSource, UpdateStatus, User
+from briefing.services.queries import _aware, _loaded  # the reader side's eager loads
+
+# Live coverage first: that is where the newsroom works.
+_STATUS_ORDER = {BriefingStatus.LIVE: 0, BriefingStatus.DRAFT: 1, BriefingStatus.ENDED: 2}
+
+
+@dataclass(frozen=True)
+class DashboardEntry:
+    briefing: Briefing
+    last_update_at: datetime | None
+    published: int
+    drafts_waiting: int
+
+
+def dashboard(limit: int = 200) -> list[DashboardEntry]:
+    """Every briefing with its last published update time, published count and drafts
+    waiting, in one query."""
+    published = Update.status == UpdateStatus.PUBLISHED
+    stats = (
+        select(
+            Update.briefing_id,
+            func.max(case((published, Update.published_at))).label("last_at"),
+            func.sum(case((published, 1), else_=0)).label("published"),
+            func.sum(case((Update.status == UpdateStatus.DRAFT, 1), else_=0)).label("drafts"),
+        )
+        .group_by(Update.briefing_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Briefing, stats.c.last_at, stats.c.published, stats.c.drafts)
+        .outerjoin(stats, stats.c.briefing_id == Briefing.id)
+        .order_by(Briefing.changed_at.desc())
+        .limit(limit)
+    ).all()
+    entries = [DashboardEntry(b, _aware(last), int(n or 0), int(d or 0)) for b, last, n, d in rows]
+    entries.sort(key=lambda e: _STATUS_ORDER[e.briefing.status])
+    return entries
+
+
+def drafts(briefing: Briefing, *, author: User | None = None) -> list[Update]:
+    """Drafts waiting in a briefing, oldest first (first come, first published); with
+    `author`, only theirs."""
+    query = select(Update).where(
+        Update.briefing_id == briefing.id, Update.status == UpdateStatus.DRAFT
+    )
+    if author is not None:
+        query = query.where(Update.author_id == author.id)
+    return list(db.session.scalars(query.order_by(Update.id).options(*_loaded())))
+
+
+def last_sources_used(briefing: Briefing, author: User) -> list[str]:
+    """The source slugs of this author's latest update in this briefing, in order: the
+    composer offers them again, since an editor tends to work from the same wires."""
+    latest = (
+        select(Update.id)
+        .where(
+            Update.briefing_id == briefing.id,
+            Update.author_id == author.id,
+            Update.status != UpdateStatus.DELETED,
+        )
+        .order_by(Update.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    links = db.session.scalars(
+        select(UpdateSource).where(UpdateSource.update_id == latest).order_by(UpdateSource.position)
+    )
+    return [link.source.slug for link in links]
+
+
+def latest_briefing_timezone() -> str | None:
+    """The timezone of the newest briefing: a newsroom's habit, so a good default."""
+    return db.session.scalar(select(Briefing.timezone).order_by(Briefing.id.desc()).limit(1))

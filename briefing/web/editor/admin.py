@@ -1,0 +1,173 @@
+"""Admin pages: users (create, role, deactivate), sources (add, edit), API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from wtforms import SelectChoice
+
+from briefing.extensions import db
+from briefing.models import Role
+from briefing.services import sources as source_service
+from briefing.services import users as user_service
+from briefing.services.errors import Invalid
+from briefing.web.editor import bp
+from briefing.web.editor.auth import actor, requires
+from briefing.web.editor.forms import (
+    RoleForm,
+    SourceForm,
+    TokenForm,
+    UserForm,
+    show_errors,
+)
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def users() -> Any:
+    form = UserForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                user = user_service.create_user(
+                    email=form.email.data or "",
+                    display_name=form.display_name.data or "",
+                    role=Role(form.role.data),
+                    password=form.password.data or "",
+                )
+            except Invalid as error:
+                show_errors(form, error)
+            else:
+                flash(f"Created {user.role.value} {user.email}.", "success")
+                return redirect(url_for("editor.users"))
+        status = 422
+    return render_template(
+        "editor/admin/users.html",
+        form=form,
+        users=user_service.all_users(),
+    ), status
+
+
+@bp.post("/admin/users/<id:user_id>/role")
+@requires(Role.ADMIN)
+def user_role(user_id: int) -> Any:
+    user = user_service.user_by_id(user_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        _flash_refusal(
+            lambda: user_service.change_user_role(user, actor=actor(), role=Role(form.role.data)),
+            f"{user.display_name} is now {form.role.data}.",
+        )
+    else:
+        flash("Choose a role.", "error")
+    return redirect(url_for("editor.users"))
+
+
+@bp.post("/admin/users/<id:user_id>/active")
+@requires(Role.ADMIN)
+def user_active(user_id: int) -> Any:
+    user = user_service.user_by_id(user_id)
+    active = request.form.get("active") == "1"
+    _flash_refusal(
+        lambda: user_service.set_user_active(user, actor=actor(), active=bool(active)),
+        f"{user.display_name} can {'now' if active else 'no longer'} sign in.",
+    )
+    return redirect(url_for("editor.users"))
+
+
+@bp.route("/admin/sources", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def sources() -> Any:
+    form = SourceForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            source = source_service.create_source(
+                actor=actor(),
+                slug=form.slug.data or "",
+                name=form.name.data or "",
+                url=form.url.data or "",
+            )
+        except Invalid as error:
+            show_errors(form, error)
+            status = 422
+        else:
+            flash(f"Added {source.name}.", "success")
+            return redirect(url_for("editor.sources"))
+    return render_template(
+        "editor/admin/sources.html", form=form, sources=source_service.all_sources()
+    ), status
+
+
+@bp.route("/admin/sources/<slug:slug>", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def source(slug: str) -> Any:
+    item = source_service.source_by_slug(slug)
+    if request.method == "GET":
+        return render_template(
+            "editor/admin/source.html", source=item, form=SourceForm(formdata=None, obj=item)
+        )
+    form = SourceForm()
+    try:
+        source_service.change_source(
+            item, actor=actor(), name=form.name.data or "", url=form.url.data or ""
+        )
+    except Invalid as error:
+        show_errors(form, error)
+        return render_template("editor/admin/source.html", source=item, form=form), 422
+    flash(f"Saved {item.name}.", "success")
+    return redirect(url_for("editor.sources"))
+
+
+@bp.route("/admin/tokens", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def tokens() -> Any:
+    form = _token_form()
+    created = None
+    status = 200
+    if request.method == "POST":
+        try:
+            owner = user_service.user_by_id(form.user.data or 0)
+            token, plain = user_service.create_token(owner, name=form.name.data or "")
+        except Invalid as error:
+            show_errors(form, error)
+            status = 422
+        else:
+            # Shown in this answer only, never stored: no redirect, and no cache may keep it.
+            created = {"token": token, "plain": plain}
+            form = _token_form(formdata=None)
+    html = render_template(
+        "editor/admin/tokens.html", form=form, tokens=user_service.all_tokens(), created=created
+    )
+    return html, status, {"Cache-Control": "no-store"}
+
+
+def _token_form(**kwargs: Any) -> TokenForm:
+    form = TokenForm(**kwargs)
+    form.user.choices = [
+        SelectChoice(u.id, f"{u.display_name} <{u.email}> ({u.role.value})")
+        for u in user_service.all_users()
+        if u.active
+    ]
+    return form
+
+
+@bp.post("/admin/tokens/<id:token_id>/revoke")
+@requires(Role.ADMIN)
+def revoke_token(token_id: int) -> Any:
+    token = user_service.token_by_id(token_id)
+    user_service.revoke_token(token)
+    flash(f"Revoked the token {token.name!r} ({token.prefix}…).", "success")
+    return redirect(url_for("editor.tokens"))
+
+
+def _flash_refusal(change: Any, success: str) -> None:
+    try:
+        change()
+    except Invalid as error:
+        db.session.rollback()
+        flash(" ".join(e.message for e in error.errors), "error")
+    else:
+        flash(success, "success")

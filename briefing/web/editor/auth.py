@@ -1,0 +1,154 @@
+"""Signing in and out, the current user, and the role every view requires.
+
+A small session-based scheme rather than Flask-Login: the session (a signed, HttpOnly,
+SameSite=Lax cookie) holds the user's id and a digest of their password hash, so changing
+a password ends other sessions; each request reloads the user, so a deactivated account
+is signed out at its next click.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
+
+from flask import (
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response as BaseResponse
+
+from briefing.extensions import db
+from briefing.models import Role, User
+from briefing.services import throttle
+from briefing.services import users as user_service
+from briefing.services.errors import Forbidden
+from briefing.web.editor import bp, wants_json
+from briefing.web.editor.forms import LoginForm
+from briefing.web.errors import problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+SESSION_USER = "editor_user"
+SESSION_CHECK = "editor_check"
+# Per request (in the WSGI environ, since tests may share one app context across requests).
+CACHE_KEY = "briefing.editor_user"
+WRONG_CREDENTIALS = "That email and password do not match an active account."
+
+
+def _check(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def current_user() -> User | None:
+    """The signed-in, active user of this request, or None."""
+    cache = request.environ
+    if CACHE_KEY not in cache:
+        cache[CACHE_KEY] = None
+        user_id = session.get(SESSION_USER)
+        if isinstance(user_id, int):
+            user = db.session.get(User, user_id)
+            check = str(session.get(SESSION_CHECK, ""))
+            if user is not None and user.active and hmac.compare_digest(check, _check(user)):
+                cache[CACHE_KEY] = user
+    signed_in: User | None = cache[CACHE_KEY]
+    return signed_in
+
+
+def actor() -> User:
+    """The current user, in a view that `requires` a role."""
+    user = current_user()
+    assert user is not None, "view without @requires"
+    return user
+
+
+def requires(role: Role) -> Callable[[F], F]:
+    """Sign-in and at least `role` for this view; anonymous visitors are sent to the
+    login page (scripts get a 401 they can explain), a lower role gets a 403."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                if wants_json():
+                    return problem(401, "Your session has ended: log in again in another tab.")
+                return redirect(url_for("editor.login", next=request.full_path.rstrip("?")))
+            if not user.can(role):
+                raise Forbidden(f"This page needs the {role.value} role; yours is {user.role}.")
+            return view(*args, **kwargs)
+
+        guarded.required_role = role  # type: ignore[attr-defined]  # read by the tests
+        return cast(F, guarded)
+
+    return decorate
+
+
+@bp.context_processor
+def _editor_context() -> dict[str, Any]:
+    return {"me": current_user(), "Role": Role}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    next_url = _safe_next(request.args.get("next"))
+    status = 200
+    if form.validate_on_submit():
+        email, password = form.email.data or "", form.password.data or ""
+        address = request.remote_addr or "unknown"
+        locked = throttle.lockout(email, address)
+        if locked is not None:
+            form.form_errors.append(
+                f"Too many failed sign-in attempts. Wait {locked.minutes} "
+                f"minute{'s' if locked.minutes != 1 else ''} before trying again."
+            )
+            status = 429
+        else:
+            user = user_service.authenticate(email, password)
+            if user is None:
+                throttle.record_failure(email, address)
+                form.form_errors.append(WRONG_CREDENTIALS)
+                status = 401
+            else:
+                throttle.forget_account_failures(email)
+                sign_in(user)
+                return redirect(next_url or url_for("editor.dashboard"))
+    elif request.method == "POST":
+        status = 422
+    elif current_user() is not None:
+        return redirect(next_url or url_for("editor.dashboard"))
+    return render_template("editor/login.html", form=form), status
+
+
+def sign_in(user: User) -> None:
+    # A fresh session: nothing set before sign-in (such as a planted id) carries over.
+    session.clear()
+    session[SESSION_USER] = user.id
+    session[SESSION_CHECK] = _check(user)
+    request.environ.pop(CACHE_KEY, None)
+
+
+@bp.post("/logout")
+def logout() -> BaseResponse:
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("editor.login"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path inside the console: never an open redirect to another site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/editor"):
+        return None
+    if "\\" in target or target.startswith("//"):
+        return None
+    return target

@@ -1,0 +1,420 @@
+"""A briefing's console: the composer, the preview, and the updates with their actions.
+
+Each action answers a plain form POST with a redirect (PRG) or the page again with its
+errors, and the console's script (`Accept: application/json`) with the same result as
+JSON carrying `_update.html` fragments: the markup readers, the console and the live
+stream share.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import (
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response as BaseResponse
+
+from briefing.extensions import db
+from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus, User
+from briefing.models.base import utcnow
+from briefing.rendering.credit import credit_line
+from briefing.rendering.markdown import clean_text, render_markdown
+from briefing.services import idempotency, newsroom, queries, updates
+from briefing.services.errors import Conflict, Invalid, NotFound
+from briefing.services.permissions import require_may_touch, sees_drafts
+from briefing.services.sources import all_sources
+from briefing.web.editor import bp, wants_json
+from briefing.web.editor.auth import actor, requires
+from briefing.web.editor.forms import (
+    ComposerForm,
+    EditForm,
+    VersionForm,
+    show_errors,
+    source_choices,
+)
+
+CONSOLE_PAGE = 30
+ONE_UPDATE = "/briefings/<slug:slug>/updates/<id:update_id>"
+
+
+@dataclass
+class PreviewUpdate:
+    """What `_update.html` needs to show an update that is not saved."""
+
+    headline: str
+    body_html: str
+    credit: str
+    key_event: bool
+    pinned: bool
+    author: User
+    published_at: datetime
+    id: int | None = None
+    version: int = 0
+    edited_at: datetime | None = None
+    correction: str = ""
+    is_published: bool = False
+
+
+@bp.get("/briefings/<slug:slug>")
+@requires(Role.CONTRIBUTOR)
+def console(slug: str) -> Any:
+    briefing = _briefing(slug)
+    form = ComposerForm(formdata=None)
+    form.sources.data = newsroom.last_sources_used(briefing, actor())
+    form.new_key()
+    return _console_page(briefing, form)
+
+
+@bp.post("/briefings/<slug:slug>/updates")
+@requires(Role.CONTRIBUTOR)
+def compose(slug: str) -> Any:
+    """Publish or save a draft, once per composer key; or, without JavaScript, preview."""
+    briefing = _briefing(slug)
+    form = ComposerForm()
+    action = request.form.get("action", "publish")
+    if action == "preview":
+        return _console_page(briefing, form, preview=_preview(form))
+    user = actor()
+    values: dict[str, Any] = {
+        "headline": form.headline.data or "",
+        "body": form.body.data or "",
+        "sources": list(form.sources.data or []),
+        "key_event": bool(form.key_event.data),
+        "pinned": bool(form.pinned.data),
+        "status": UpdateStatus.DRAFT if action == "draft" else UpdateStatus.PUBLISHED,
+    }
+    key = form.idempotency_key.data or ""
+    claim, print_ = None, ""
+    if key:
+        idempotency.check_key(key)
+        print_ = idempotency.fingerprint("POST", request.path, {**values, "status": action})
+        try:
+            replay = idempotency.previous_response(user, key, print_)
+        except Invalid:
+            # The first attempt went through with other text (a retry after an edit).
+            form.form_errors.append(
+                "An earlier attempt to send this update arrived: it is in the list below. "
+                "Your text is still here; send it again if it says something new."
+            )
+            form.new_key()
+            return _refused(briefing, form, 409)
+        if replay is not None:
+            return _replayed(briefing, replay)
+        claim = idempotency.claim(user, key, print_)
+    try:
+        pinned_before = queries.pinned_update(briefing) if values["pinned"] else None
+        item = updates.create_update(briefing, actor=user, **values)
+    except Invalid as error:
+        show_errors(form, error)
+        return _refused(briefing, form, 422)
+    except IntegrityError:
+        db.session.rollback()
+        replay = idempotency.previous_response(user, key, print_) if claim else None
+        if replay is not None:
+            return _replayed(briefing, replay)
+        form.form_errors.append("Another change landed at the same moment: send it again.")
+        return _refused(briefing, form, 409)
+    if claim is not None:
+        location = url_for("editor.console", slug=slug, _anchor=f"update-{item.id}")
+        idempotency.remember(claim, 201, json.dumps({"update_id": item.id}), location)
+    return _posted(briefing, item, also=[pinned_before])
+
+
+def _posted(briefing: Briefing, item: Update, also: list[Update | None] | None = None) -> Any:
+    message = "Published." if item.is_published else "Draft saved; an editor will publish it."
+    if wants_json():
+        form = ComposerForm(formdata=None)
+        form.new_key()
+        key = form.idempotency_key.data
+        return _json(briefing, message, [item, *(also or [])], idempotency_key=key)
+    flash(message, "success")
+    return redirect(url_for("editor.console", slug=briefing.slug, _anchor=f"update-{item.id}"))
+
+
+def _replayed(briefing: Briefing, replay: idempotency.Replay) -> Any:
+    """The answer to a repeated composer key: what the first request produced."""
+    if not replay.body:
+        detail = "This update is still being sent; it will appear in a moment."
+        if wants_json():
+            return jsonify(detail=detail, pending=True), 409
+        flash(detail, "info")
+        return redirect(url_for("editor.console", slug=briefing.slug))
+    item = queries.update_in(briefing, json.loads(replay.body)["update_id"], public=False)
+    return _posted(briefing, item)
+
+
+def _refused(briefing: Briefing, form: ComposerForm, status: int) -> Any:
+    if wants_json():
+        key = form.idempotency_key.data
+        return jsonify(detail=_first_error(form), errors=_errors(form), idempotency_key=key), status
+    return _console_page(briefing, form, status=status)
+
+
+@bp.post("/briefings/<slug:slug>/preview")
+@requires(Role.CONTRIBUTOR)
+def preview(slug: str) -> Any:
+    """The update as readers would see it, rendered by the page's own template; not saved."""
+    briefing = _briefing(slug)
+    return jsonify(html=_render_preview(briefing, _preview(ComposerForm())))
+
+
+def _preview(form: ComposerForm) -> PreviewUpdate:
+    """The composer's (or the edit form's: same field names) text, rendered as it would be
+    saved."""
+    names = {s.slug: s.name for s in all_sources()}
+    slugs = [s for s in dict.fromkeys(form.sources.data or []) if s in names]
+    return PreviewUpdate(
+        headline=" ".join(clean_text(form.headline.data or "").split()),
+        body_html=render_markdown(form.body.data or ""),
+        credit=credit_line([names[s] for s in slugs]),
+        key_event=bool(form.key_event.data),
+        pinned=bool(form.pinned.data),
+        author=actor(),
+        published_at=utcnow(),
+    )
+
+
+def _render_preview(briefing: Briefing, item: PreviewUpdate) -> str:
+    return render_template("_update.html", update=item, briefing=briefing)
+
+
+@bp.route(ONE_UPDATE + "/edit", methods=["GET", "POST"])
+@requires(Role.CONTRIBUTOR)
+def edit(slug: str, update_id: int) -> Any:
+    """Edit in place. A stale version is refused with both versions side by side, and the
+    editor's text stays in the form, now based on the current version."""
+    briefing = _briefing(slug)
+    item = _update(briefing, update_id)
+    if request.method == "GET":
+        require_may_touch(actor(), item)
+        form = EditForm(formdata=None, obj=item)
+        form.sources.data = [s.slug for s in item.sources]
+        _edit_choices(form, item)
+        return _edit_page(briefing, item, form)
+    form = EditForm()
+    _edit_choices(form, item)
+    if not form.validate_on_submit():
+        return _edit_page(briefing, item, form, status=422)
+    assert form.version.data is not None
+    changes: dict[str, Any] = {
+        "headline": form.headline.data or "",
+        "body": form.body.data or "",
+        "sources": list(form.sources.data or []),
+        "key_event": bool(form.key_event.data),
+    }
+    if item.is_published:
+        changes["correction"] = form.correction.data or ""
+    try:
+        item = updates.edit_update(item, actor=actor(), version=form.version.data, **changes)
+    except Conflict as conflict:
+        current: Update = conflict.current
+        # Saving again now replaces the version the editor has just been shown.
+        form.version.data, form.version.raw_data = current.version, [str(current.version)]
+        form.form_errors.append(
+            f"Someone saved this update while you were editing (it is now version "
+            f"{current.version}). Their version is shown beside yours; yours is kept below. "
+            "Save to replace theirs with yours, or cancel to keep theirs."
+        )
+        return _edit_page(briefing, current, form, status=409, conflict=current)
+    except Invalid as error:
+        show_errors(form, error)
+        return _edit_page(briefing, item, form, status=422)
+    if wants_json():
+        return _json(briefing, "Saved.", [item])
+    flash("Saved.", "success")
+    return _back_to(briefing, item)
+
+
+def _edit_choices(form: EditForm, item: Update) -> None:
+    form.sources.choices = source_choices(all_sources(), [s.slug for s in item.sources])
+
+
+def _edit_page(
+    briefing: Briefing,
+    item: Update,
+    form: EditForm,
+    *,
+    status: int = 200,
+    conflict: Update | None = None,
+) -> Any:
+    context = {
+        "briefing": briefing,
+        "update": item,
+        "form": form,
+        "conflict": conflict,
+        "last_revision": queries.revisions_of(conflict)[0:1] if conflict else [],
+    }
+    if wants_json():
+        html = render_template("editor/_edit_form.html", **context)
+        return jsonify(html=html, detail=_first_error(form) if status >= 400 else ""), status
+    return render_template("editor/edit.html", **context), status
+
+
+@bp.route(ONE_UPDATE + "/delete", methods=["GET", "POST"])
+@requires(Role.CONTRIBUTOR)
+def delete(slug: str, update_id: int) -> Any:
+    """GET asks for confirmation (the script asks in a dialog); POST retracts."""
+    briefing = _briefing(slug)
+    item = _update(briefing, update_id)
+    if request.method == "GET":
+        require_may_touch(actor(), item)
+        return render_template("editor/delete.html", briefing=briefing, update=item)
+    updates.retract_update(item, actor=actor())
+    message = "Deleted: readers and feeds no longer show it."
+    if wants_json():
+        return jsonify(message=message, updates=[], removed=[item.id])
+    flash(message, "success")
+    return redirect(url_for("editor.console", slug=slug))
+
+
+@bp.post(ONE_UPDATE + "/pin")
+@requires(Role.EDITOR)
+def pin(slug: str, update_id: int) -> Any:
+    briefing = _briefing(slug)
+    item = _update(briefing, update_id)
+    before = queries.pinned_update(briefing)
+    updates.set_pinned(item, actor=actor(), pinned=_switched_on())
+    message = "Pinned to the top of the page." if item.pinned else "Unpinned."
+    return _acted(briefing, item, message, also=[before])
+
+
+@bp.post(ONE_UPDATE + "/key-event")
+@requires(Role.EDITOR)
+def key_event(slug: str, update_id: int) -> Any:
+    briefing = _briefing(slug)
+    item = _update(briefing, update_id)
+    updates.set_key_event(item, actor=actor(), key_event=_switched_on())
+    message = "Marked as a key event." if item.key_event else "No longer a key event."
+    return _acted(briefing, item, message)
+
+
+@bp.post(ONE_UPDATE + "/publish")
+@requires(Role.EDITOR)
+def publish(slug: str, update_id: int) -> Any:
+    """One click publishes a draft, as long as it is the version the editor saw."""
+    briefing = _briefing(slug)
+    item = _update(briefing, update_id)
+    form = VersionForm()
+    if not form.validate_on_submit() or form.version.data is None:
+        raise Invalid.field("version", "Reload the page: this form lacks the draft's version.")
+    try:
+        item = updates.edit_update(
+            item, actor=actor(), version=form.version.data, status=UpdateStatus.PUBLISHED
+        )
+    except Conflict as conflict:
+        detail = "The draft changed since you loaded it: check the new text and publish again."
+        if wants_json():
+            return _json(briefing, detail, [conflict.current], status=409)
+        flash(detail, "error")
+        return _back_to(briefing, conflict.current)
+    return _acted(briefing, item, "Published.")
+
+
+@bp.get(ONE_UPDATE + "/history")
+@requires(Role.CONTRIBUTOR)
+def history(slug: str, update_id: int) -> Any:
+    briefing = _briefing(slug)
+    item = _update(briefing, update_id)
+    context = {"briefing": briefing, "update": item, "revisions": queries.revisions_of(item)}
+    if wants_json():
+        return jsonify(html=render_template("editor/_history.html", **context))
+    return render_template("editor/history.html", **context)
+
+
+def _switched_on() -> bool:
+    """Toggle forms send value=1 to switch on and value=0 to switch off."""
+    return request.form.get("value") == "1"
+
+
+def _acted(briefing: Briefing, item: Update, message: str, also: Any = ()) -> Any:
+    if wants_json():
+        return _json(briefing, message, [item, *also])
+    flash(message, "success")
+    return _back_to(briefing, item)
+
+
+def _back_to(briefing: Briefing, item: Update) -> BaseResponse:
+    anchor = f"update-{item.id}"
+    return redirect(url_for("editor.console", slug=briefing.slug, _anchor=anchor), 303)
+
+
+def _json(
+    briefing: Briefing,
+    message: str,
+    items: list[Update | None],
+    status: int = 200,
+    **extra: Any,
+) -> Any:
+    """The console script's answer: the fragment of every update the action changed."""
+    rendered: dict[int, dict[str, Any]] = {}
+    for item in items:
+        if item is not None and item.id not in rendered:
+            html = render_template("_update.html", update=item, briefing=briefing)
+            rendered[item.id] = {"id": item.id, "status": item.status.value, "html": html}
+    return jsonify(message=message, updates=list(rendered.values()), **extra), status
+
+
+def _console_page(
+    briefing: Briefing,
+    form: ComposerForm,
+    *,
+    preview: PreviewUpdate | None = None,
+    status: int = 200,
+) -> Any:
+    user = actor()
+    remembered = newsroom.last_sources_used(briefing, user)
+    form.sources.choices = source_choices(all_sources(), list(form.sources.data or remembered))
+    page = queries.updates_page(
+        briefing, cursor=request.args.get("before") or None, limit=CONSOLE_PAGE
+    )
+    html = render_template(
+        "editor/console.html",
+        briefing=briefing,
+        form=form,
+        page=page,
+        drafts=newsroom.drafts(briefing, author=None if sees_drafts(user) else user),
+        preview=_render_preview(briefing, preview) if preview else None,
+        may_publish=user.can(Role.EDITOR),
+        ended=briefing.status == BriefingStatus.ENDED,
+    )
+    return html, status
+
+
+def _briefing(slug: str) -> Briefing:
+    return queries.briefing_by_slug(slug, public=False)
+
+
+def _update(briefing: Briefing, update_id: int) -> Update:
+    """Any update of the briefing the user may see; the verbs decide what they may do."""
+    item = queries.update_in(briefing, update_id, public=False)
+    user = actor()
+    if item.status == UpdateStatus.DELETED or not (
+        sees_drafts(user) or item.is_published or item.author_id == user.id
+    ):
+        raise NotFound(f"No update {update_id} in briefing {briefing.slug!r}.")
+    return item
+
+
+def _errors(form: Any) -> dict[str, list[str]]:
+    """Field errors by field name; errors about the whole form under "_form"."""
+    errors = {f.name: list(f.errors) for f in form if f.errors and f.name != "csrf_token"}
+    if form.form_errors:
+        errors["_form"] = list(form.form_errors)
+    return errors
+
+
+def _first_error(form: Any) -> str:
+    for messages in _errors(form).values():
+        if messages:
+            return str(messages[0])
+    return "Please check the form."

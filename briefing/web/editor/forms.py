@@ -1,0 +1,169 @@
+"""Flask-WTF forms of the console: they parse input and carry the CSRF token. The rules
+(lengths, required fields, who may do what) live in the service verbs, whose field errors
+`show_errors` puts back on the form, so each rule is written once."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import InputRequired, Optional
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from briefing.extensions import db
+from briefing.models import Role, Source
+from briefing.services.errors import Invalid
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired("Enter your email address.")])
+    password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
+
+
+class SourcePicker(SelectMultipleField):
+    """Checkboxes, submitted in the order given (the order the sources are credited in)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: object) -> None:
+        pass  # unknown slugs are refused by the service, naming them
+
+
+def source_choices(sources: Iterable[Source], first: list[str]) -> list[SelectChoice]:
+    """Choices with the given slugs first, in their order, then the rest by name."""
+    by_slug = {s.slug: s for s in sources}
+    ordered = [by_slug[slug] for slug in first if slug in by_slug]
+    ordered += [s for s in by_slug.values() if s.slug not in first]
+    return [SelectChoice(s.slug, s.name) for s in ordered]
+
+
+class UpdateFields(FlaskForm):
+    """What the composer and the edit form share: the same names as the API's fields."""
+
+    headline = StringField("Headline (optional)")
+    body = TextAreaField("Update", render_kw={"rows": 6})
+    sources = SourcePicker("Sources")
+    key_event = BooleanField("Key event")
+
+
+class ComposerForm(UpdateFields):
+    pinned = BooleanField("Pin to top")
+    # One per composer: a double click or a retried request posts once (services/idempotency).
+    idempotency_key = HiddenField()
+
+    def new_key(self) -> None:
+        self.idempotency_key.data = "console-" + secrets.token_urlsafe(18)
+
+
+class EditForm(UpdateFields):
+    correction = StringField("Public correction note (optional)")
+    # The version the edit is based on: a stale one is refused as a conflict.
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class VersionForm(FlaskForm):
+    """One-click actions that name the version they saw (publishing a draft)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class BriefingForm(FlaskForm):
+    title = StringField("Title")
+    slug = StringField("Web address", validators=[Optional()])
+    standfirst = TextAreaField("Standfirst", render_kw={"rows": 2})
+    timezone = SelectField("Timezone", validate_choice=False)
+    go_live = BooleanField("Go live now")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezone_choices()
+
+
+class SettingsForm(FlaskForm):
+    title = StringField("Title")
+    standfirst = TextAreaField("Standfirst", render_kw={"rows": 3})
+    summary = TextAreaField("Key developments (Markdown)", render_kw={"rows": 8})
+    timezone = SelectField("Timezone", validate_choice=False)
+    language = StringField("Language (BCP 47)")
+
+    def __init__(self, *args: object, current_timezone: str = "UTC", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        choices = timezone_choices()
+        if not any(choice.value == current_timezone for choice in choices):
+            # A legacy name set through the API stays selectable, so saving keeps it.
+            choices = [SelectChoice(current_timezone), *choices]
+        self.timezone.choices = choices
+
+
+class StatusForm(FlaskForm):
+    status = HiddenField()
+
+
+ROLE_CHOICES = [SelectChoice(r.value, r.value.title()) for r in Role]
+
+
+class UserForm(FlaskForm):
+    email = EmailField("Email")
+    display_name = StringField("Name shown on updates")
+    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.CONTRIBUTOR.value)
+    password = PasswordField("Initial password")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+
+
+class SourceForm(FlaskForm):
+    slug = StringField("Slug")
+    name = StringField("Name")
+    url = URLField("Web address")
+
+
+class TokenForm(FlaskForm):
+    user = SelectField("For user", coerce=int, validate_choice=False)
+    name = StringField("What it is for")
+
+
+REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
+           "Europe", "Indian", "Pacific")  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def timezone_choices() -> list[SelectChoice]:
+    """Canonical IANA zones grouped by region for the picker (no legacy aliases such as
+    US/Eastern); UTC first."""
+    zones = sorted(z for z in available_timezones() if z.split("/", 1)[0] in REGIONS)
+    return [SelectChoice("UTC")] + [
+        SelectChoice(z, z.replace("_", " "), optgroup=z.split("/", 1)[0]) for z in zones
+    ]
+
+
+def show_errors(form: FlaskForm, error: Invalid) -> None:
+    """Put the domain's field errors on the form's fields; the rest above the form.
+
+    Whatever the refused request left pending in the session (such as an idempotency
+    claim) is dropped with it."""
+    db.session.rollback()
+    for item in error.errors:
+        field = getattr(form, item.field, None)
+        if field is not None and hasattr(field, "errors") and item.field != "meta":
+            field.errors = [*field.errors, item.message]
+        else:
+            form.form_errors.append(item.message)

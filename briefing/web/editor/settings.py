@@ -1,0 +1,86 @@
+"""A briefing's settings: title, standfirst, summary box, timezone; go live, end, reopen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+
+from briefing.models import Briefing, BriefingStatus, Role
+from briefing.rendering.markdown import render_markdown
+from briefing.services import briefings, queries
+from briefing.services.errors import Invalid
+from briefing.web.editor import bp, wants_json
+from briefing.web.editor.auth import actor, requires
+from briefing.web.editor.forms import SettingsForm, StatusForm, show_errors
+
+STATUS_MESSAGES = {
+    BriefingStatus.LIVE: "The briefing is live: readers can see it.",
+    BriefingStatus.ENDED: "Coverage has ended. The page stays readable; reopen it to post again.",
+}
+
+
+@bp.route("/briefings/<slug:slug>/settings", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def settings(slug: str) -> Any:
+    briefing = queries.briefing_by_slug(slug, public=False)
+    if request.method == "GET":
+        form = SettingsForm(formdata=None, obj=briefing, current_timezone=briefing.timezone)
+        return _page(briefing, form)
+    form = SettingsForm(current_timezone=briefing.timezone)
+    if request.form.get("action") == "preview":  # without JavaScript
+        return _page(briefing, form, preview=render_markdown(form.summary.data or ""))
+    if form.validate_on_submit():
+        try:
+            briefings.change_briefing(
+                briefing,
+                actor=actor(),
+                title=form.title.data or "",
+                standfirst=form.standfirst.data or "",
+                summary=form.summary.data or "",
+                timezone=form.timezone.data or "",
+                language=form.language.data or "",
+            )
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash("Settings saved.", "success")
+            return redirect(url_for("editor.settings", slug=slug))
+    return _page(briefing, form, status=422)
+
+
+@bp.post("/briefings/<slug:slug>/settings/preview")
+@requires(Role.EDITOR)
+def summary_preview(slug: str) -> Any:
+    """The summary box as readers will see it; not saved."""
+    queries.briefing_by_slug(slug, public=False)
+    return jsonify(html=render_markdown(request.form.get("summary", "")))
+
+
+@bp.post("/briefings/<slug:slug>/status")
+@requires(Role.EDITOR)
+def change_status(slug: str) -> Any:
+    briefing = queries.briefing_by_slug(slug, public=False)
+    form = StatusForm()
+    try:
+        status = BriefingStatus(form.status.data or "")
+    except ValueError:
+        raise Invalid.field("status", "Choose live or ended.") from None
+    try:
+        briefings.change_briefing(briefing, actor=actor(), status=status)
+    except Invalid as error:
+        show_errors(form, error)
+        flash(" ".join(form.form_errors + form.status.errors), "error")
+    else:
+        flash(STATUS_MESSAGES.get(status, "Status changed."), "success")
+    if wants_json():
+        return jsonify(status=briefing.status.value)
+    return redirect(url_for("editor.settings", slug=slug))
+
+
+def _page(
+    briefing: Briefing, form: SettingsForm, *, preview: str | None = None, status: int = 200
+) -> Any:
+    return render_template(
+        "editor/settings.html", briefing=briefing, form=form, preview=preview
+    ), status

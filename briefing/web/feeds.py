@@ -1,0 +1,55 @@
+"""Feed URLs: what the feed service built, in HTTP terms (media types, validators, 304s).
+
+The warm path is one small query for the version, a dictionary lookup and the cached bytes.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, current_app, request
+from flask.blueprints import BlueprintSetupState
+from werkzeug.http import is_resource_modified
+
+from briefing import feeds
+from briefing.feeds.cache import CachedFeed
+from briefing.models import BriefingStatus
+from briefing.models.base import utcnow
+from briefing.services import queries
+from briefing.services.errors import NotFound
+
+bp = Blueprint("feeds", __name__)
+
+
+@bp.record_once
+def _set_up(state: BlueprintSetupState) -> None:
+    """Registering the blueprint sets up the feed service: its cache and WebSub pinger."""
+    assert isinstance(state.app, Flask)
+    feeds.init_app(state.app)
+
+
+FORMAT = "<any(rss, atom, json):fmt>"
+
+
+@bp.get(f"/feed.{FORMAT}")
+def site_feed(fmt: str) -> Response:
+    service: feeds.Feeds = current_app.extensions["briefing.feeds"]
+    return _respond(service.site_wide(queries.site_feed_state(utcnow()), fmt))
+
+
+@bp.get(f"/briefings/<slug:slug>/feed.{FORMAT}")
+def briefing_feed(slug: str, fmt: str) -> Response:
+    state = queries.feed_state(slug)
+    if state is None or state.status == BriefingStatus.DRAFT:
+        raise NotFound(f"No briefing {slug!r}.")
+    service: feeds.Feeds = current_app.extensions["briefing.feeds"]
+    return _respond(service.briefing(slug, state, fmt))
+
+
+def _respond(feed: CachedFeed) -> Response:
+    # Feed readers send back the ETag exactly as they got it: a string comparison settles
+    # most revalidations; werkzeug handles lists, weak tags and If-Modified-Since.
+    held = request.environ.get("HTTP_IF_NONE_MATCH")
+    if held == feed.quoted_etag or not is_resource_modified(
+        request.environ, etag=feed.etag, last_modified=feed.last_modified
+    ):
+        return Response(status=304, headers=feed.not_modified_headers)
+    return Response(feed.body, headers=feed.headers)

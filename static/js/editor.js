@@ -1,0 +1,637 @@
+// Editor console enhancements. Every action also works as a plain form POST without this
+// file; with it, the console posts with fetch (asking for JSON) and never reloads.
+// CSP-safe: no inline handlers, no eval, no inline styles (state is shown with classes).
+
+const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+const STORAGE_PREFIX = "briefing:";
+
+// ---------------------------------------------------------------------------------------
+// Talking to the server
+
+async function send(url, { body = null, method = "POST" } = {}) {
+  const response = await fetch(url, {
+    method,
+    body,
+    credentials: "same-origin",
+    headers: { Accept: "application/json", "X-CSRFToken": csrfToken },
+  });
+  let data = {};
+  const type = response.headers.get("Content-Type") || "";
+  if (type.includes("json")) {
+    data = await response.json();
+  }
+  return { status: response.status, ok: response.ok, data };
+}
+
+function problemText(status, data) {
+  if (status === 401) {
+    return "Your session has ended. Log in again in another tab, then send again: your text is kept here.";
+  }
+  return data.detail || data.message || `The server refused this (${status}).`;
+}
+
+const flashes = document.getElementById("flashes");
+
+function announce(message, kind = "success") {
+  if (!flashes || !message) return;
+  const p = document.createElement("p");
+  p.className = `flash flash--${kind}`;
+  p.textContent = message;
+  flashes.replaceChildren(p);
+}
+
+// ---------------------------------------------------------------------------------------
+// The list of updates. Keyed by `article#update-<id>`, so the live stream can deliver the
+// same `_update.html` fragment and call insertOrReplaceUpdate(html).
+
+const consoleRoot = document.getElementById("console");
+const publishedList = document.getElementById("console-updates");
+const draftsList = document.getElementById("console-drafts");
+const itemTemplate = document.getElementById("console-item-template");
+
+function parseFragment(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html.trim();
+  return template.content;
+}
+
+function newItem(article) {
+  const id = article.dataset.updateId;
+  const fragment = itemTemplate.content.cloneNode(true);
+  const item = fragment.querySelector(".console-item");
+  for (const el of [item, ...item.querySelectorAll("*")]) {
+    for (const attr of ["href", "action", "data-update-id"]) {
+      const value = el.getAttribute(attr);
+      if (value && value.includes("__ID__")) el.setAttribute(attr, value.replaceAll("__ID__", id));
+    }
+  }
+  item.id = `item-${id}`;
+  item.prepend(article);
+  return item;
+}
+
+function refreshSections() {
+  if (draftsList) {
+    const section = draftsList.closest("[data-drafts-section]");
+    const count = draftsList.children.length;
+    section.hidden = count === 0;
+    const badge = section.querySelector("[data-drafts-count]");
+    if (badge) badge.textContent = String(count);
+  }
+  const empty = consoleRoot?.querySelector("[data-empty-list]");
+  if (empty && publishedList) empty.hidden = publishedList.children.length > 0;
+}
+
+function markFresh(item) {
+  item.classList.remove("console-item--fresh");
+  void item.offsetWidth; // restart the highlight
+  item.classList.add("console-item--fresh");
+}
+
+export function insertOrReplaceUpdate(html) {
+  if (!consoleRoot || !publishedList) return null;
+  const article = parseFragment(html).querySelector("article.update[id]");
+  if (!article) return null;
+  const existing = document.getElementById(article.id);
+  let item = existing?.closest(".console-item");
+  if (item && existing.isEqualNode(article)) return item; // the stream echoing our own post
+  if (item) {
+    existing.replaceWith(article);
+  } else {
+    item = newItem(article);
+  }
+  const isDraft = article.classList.contains("update--draft");
+  const list = isDraft ? draftsList : publishedList;
+  if (list && item.parentElement !== list) {
+    if (isDraft) list.append(item);
+    else list.prepend(item);
+  }
+  markFresh(item);
+  refreshSections();
+  return item;
+}
+
+export function removeUpdate(id) {
+  document.getElementById(`item-${id}`)?.remove();
+  refreshSections();
+}
+
+function applyResult(data) {
+  for (const update of data.updates || []) insertOrReplaceUpdate(update.html);
+  for (const id of data.removed || []) removeUpdate(id);
+}
+
+// Other modules may feed the list too, without importing this one.
+consoleRoot?.addEventListener("briefing:update", (event) => insertOrReplaceUpdate(event.detail.html));
+consoleRoot?.addEventListener("briefing:remove", (event) => removeUpdate(event.detail.id));
+
+// Other editors' posts, edits, retractions and pins arrive by the readers' live stream
+// (published briefings only; drafts are not on it). A hidden tab stops listening and
+// catches up from its last event when shown again.
+function listenLive(root) {
+  const url = root.dataset.eventsUrl;
+  if (!url || !("EventSource" in window)) return;
+  let lastSeq = Number(root.dataset.version) || 0;
+  let source = null;
+  const handle = (type, data) => {
+    lastSeq = Math.max(lastSeq, data.seq || 0);
+    if (type === "ended") {
+      disconnect(); // the stream closes for an ended briefing; reopening reloads the page
+    } else if (type === "retract") {
+      removeUpdate(data.id);
+    } else if (data.html) {
+      if (type === "pin" && data.pinned) {
+        // The update that held the pinned slot lost it in the same change.
+        for (const other of root.querySelectorAll("article.update--pinned")) {
+          if (other.id !== `update-${data.id}`) {
+            other.classList.remove("update--pinned");
+            other.querySelector(".tag--pinned")?.remove();
+          }
+        }
+      }
+      insertOrReplaceUpdate(data.html);
+    }
+  };
+  const connect = () => {
+    if (source || document.hidden) return;
+    source = new EventSource(`${url}?since=${lastSeq}`);
+    source.onopen = () => {
+      root.dataset.liveState = "streaming";
+    };
+    for (const type of ["update", "retract", "pin", "key_event", "briefing", "ended"]) {
+      source.addEventListener(type, (message) => handle(type, JSON.parse(message.data)));
+    }
+  };
+  const disconnect = () => {
+    source?.close();
+    source = null;
+    root.dataset.liveState = "paused";
+  };
+  document.addEventListener("visibilitychange", () => (document.hidden ? disconnect() : connect()));
+  window.addEventListener("pagehide", disconnect);
+  connect();
+}
+
+// ---------------------------------------------------------------------------------------
+// Sources are credited in the order they are picked.
+
+function setUpSourcePicker(picker) {
+  const boxes = [...picker.querySelectorAll('input[type="checkbox"]')];
+  picker.sourceOrder = boxes.filter((box) => box.checked).map((box) => box.value);
+  const show = () => {
+    for (const box of boxes) {
+      const position = picker.sourceOrder.indexOf(box.value);
+      const chip = box.closest(".chip");
+      if (position >= 0 && picker.sourceOrder.length > 1) chip.dataset.order = String(position + 1);
+      else delete chip.dataset.order;
+    }
+  };
+  picker.addEventListener("change", (event) => {
+    const box = event.target;
+    picker.sourceOrder = picker.sourceOrder.filter((slug) => slug !== box.value);
+    if (box.checked) picker.sourceOrder.push(box.value);
+    show();
+  });
+  picker.setOrder = (slugs) => {
+    picker.sourceOrder = slugs.filter((slug) => boxes.some((box) => box.value === slug));
+    for (const box of boxes) box.checked = picker.sourceOrder.includes(box.value);
+    show();
+  };
+  show();
+}
+
+function formDataInOrder(form) {
+  const data = new FormData(form);
+  const picker = form.querySelector("[data-source-picker]");
+  if (picker?.sourceOrder) {
+    data.delete("sources");
+    for (const slug of picker.sourceOrder) data.append("sources", slug);
+  }
+  return data;
+}
+
+// ---------------------------------------------------------------------------------------
+// Text being written is kept in localStorage as it is typed, and cleared only once the
+// server confirms it was saved, so a reload or a crashed browser loses nothing.
+
+function storageKey(form) {
+  return STORAGE_PREFIX + form.dataset.autosave;
+}
+
+function snapshot(form) {
+  const picker = form.querySelector("[data-source-picker]");
+  const value = (name) => form.elements[name]?.value ?? "";
+  const checked = (name) => Boolean(form.elements[name]?.checked);
+  return {
+    headline: value("headline"),
+    body: value("body"),
+    correction: value("correction"),
+    sources: picker?.sourceOrder ?? [],
+    key_event: checked("key_event"),
+    pinned: checked("pinned"),
+    idempotency_key: value("idempotency_key"),
+    version: value("version"),
+    saved_at: new Date().toISOString(),
+  };
+}
+
+function saveLocally(form) {
+  const state = snapshot(form);
+  const key = storageKey(form);
+  try {
+    if (!state.headline.trim() && !state.body.trim()) localStorage.removeItem(key);
+    else localStorage.setItem(key, JSON.stringify(state));
+  } catch {
+    // Storage full or disabled: the form itself still works.
+  }
+}
+
+function forgetLocally(form) {
+  try {
+    localStorage.removeItem(storageKey(form));
+  } catch {
+    // nothing to forget
+  }
+}
+
+function restoreLocally(form) {
+  let state = null;
+  try {
+    state = JSON.parse(localStorage.getItem(storageKey(form)) || "null");
+  } catch {
+    state = null;
+  }
+  if (!state || (!state.headline && !state.body)) return false;
+  const set = (name, value) => {
+    const field = form.elements[name];
+    if (field && value !== undefined && value !== null) field.value = value;
+  };
+  set("headline", state.headline);
+  set("body", state.body);
+  set("correction", state.correction);
+  // A retry after a crash reuses the key, so a post that did arrive is not made twice.
+  set("idempotency_key", state.idempotency_key);
+  // An edit restored on top of a newer version is refused as a conflict, never overwrites.
+  set("version", state.version);
+  for (const name of ["key_event", "pinned"]) {
+    if (form.elements[name]) form.elements[name].checked = Boolean(state[name]);
+  }
+  form.querySelector("[data-source-picker]")?.setOrder?.(state.sources || []);
+  return true;
+}
+
+function watchLocally(form) {
+  form.addEventListener("input", () => saveLocally(form));
+  form.addEventListener("change", () => saveLocally(form));
+}
+
+// ---------------------------------------------------------------------------------------
+// Field errors from the server, shown beside their fields.
+
+function showErrors(form, errors = {}) {
+  for (const el of form.querySelectorAll("[data-error-for]")) {
+    const messages = errors[el.dataset.errorFor] || [];
+    el.textContent = messages.join(" ");
+    el.hidden = messages.length === 0;
+    const field = form.elements[el.dataset.errorFor];
+    if (field instanceof HTMLElement) {
+      if (messages.length) field.setAttribute("aria-invalid", "true");
+      else field.removeAttribute("aria-invalid");
+    }
+  }
+  const box = form.querySelector("[data-form-errors]");
+  if (box) {
+    const messages = errors._form || [];
+    box.replaceChildren(
+      ...messages.map((message) => {
+        const p = document.createElement("p");
+        p.textContent = message;
+        return p;
+      }),
+    );
+    box.hidden = messages.length === 0;
+  }
+}
+
+function isSubmitShortcut(event) {
+  return event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.altKey;
+}
+
+// ---------------------------------------------------------------------------------------
+// The composer
+
+function setUpComposer(form) {
+  const state = form.querySelector("[data-composer-state]");
+  const body = form.elements.body;
+  const preview = document.getElementById("preview");
+  const previewBody = preview?.querySelector("[data-preview-body]");
+  let busy = false;
+  let pendingRetries = 0;
+
+  const say = (message, isError = false) => {
+    if (!state) return;
+    state.textContent = message;
+    state.classList.toggle("composer__state--error", isError);
+  };
+
+  if (restoreLocally(form)) say("Restored the text you had not sent yet.");
+  watchLocally(form);
+
+  async function showPreview() {
+    const { ok, status, data } = await send(form.dataset.previewUrl, { body: formDataInOrder(form) });
+    if (!ok) {
+      say(problemText(status, data), true);
+      return;
+    }
+    previewBody.innerHTML = data.html;
+    preview.hidden = false;
+  }
+
+  async function post(action, button) {
+    if (busy) return; // a double click posts once; the idempotency key covers retries
+    busy = true;
+    button?.setAttribute("aria-busy", "true");
+    say(action === "draft" ? "Saving draft…" : "Publishing…");
+    const data = formDataInOrder(form);
+    data.set("action", action);
+    let result;
+    try {
+      result = await send(form.getAttribute("action"), { body: data });
+    } catch {
+      say("Not sent: the connection failed. Your text is kept; send again when online.", true);
+      return;
+    } finally {
+      busy = false;
+      button?.removeAttribute("aria-busy");
+    }
+    const { ok, status, data: answer } = result;
+    if (answer.idempotency_key) form.elements.idempotency_key.value = answer.idempotency_key;
+    if (ok) {
+      pendingRetries = 0;
+      applyResult(answer);
+      form.elements.headline.value = "";
+      body.value = "";
+      for (const name of ["key_event", "pinned"]) {
+        if (form.elements[name]) form.elements[name].checked = false;
+      }
+      showErrors(form);
+      forgetLocally(form);
+      if (preview) preview.hidden = true;
+      say(answer.message || "Sent.");
+      body.focus();
+      return;
+    }
+    if (status === 409 && answer.pending && pendingRetries < 5) {
+      // The first attempt is still being processed: ask again for its outcome shortly.
+      pendingRetries += 1;
+      say("Still being sent…");
+      window.setTimeout(() => post(action, button), 800);
+      return;
+    }
+    saveLocally(form);
+    showErrors(form, answer.errors || { _form: [problemText(status, answer)] });
+    say(problemText(status, answer), true);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const button = event.submitter;
+    const action = button?.value || form.querySelector("[data-default-action]").value;
+    if (action === "preview") showPreview();
+    else post(action, button);
+  });
+
+  form.addEventListener("keydown", (event) => {
+    if (isSubmitShortcut(event)) {
+      event.preventDefault();
+      const button = form.querySelector("[data-default-action]");
+      form.requestSubmit(button);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Actions on listed updates: edit in place, delete, pin, key event, publish, history.
+
+function closeEdit(item) {
+  item.querySelector("[data-edit-panel]")?.remove();
+  item.classList.remove("is-editing");
+}
+
+function mountEditPanel(item, html) {
+  item.querySelector("[data-edit-panel]")?.remove();
+  const panel = parseFragment(html).querySelector("[data-edit-panel]");
+  item.append(panel);
+  item.classList.add("is-editing");
+  const form = panel.querySelector("[data-edit-form]");
+  for (const picker of panel.querySelectorAll("[data-source-picker]")) setUpSourcePicker(picker);
+  watchLocally(form);
+  return form;
+}
+
+async function openEdit(link) {
+  const item = link.closest(".console-item");
+  const { ok, status, data } = await send(link.href, { method: "GET" });
+  if (!ok) {
+    announce(problemText(status, data), "error");
+    return;
+  }
+  const form = mountEditPanel(item, data.html);
+  if (restoreLocally(form)) announce("Restored your unsaved edit of this update.", "info");
+  form.elements.body.focus();
+}
+
+async function saveEdit(form) {
+  const item = form.closest(".console-item");
+  let result;
+  try {
+    result = await send(form.getAttribute("action"), { body: formDataInOrder(form) });
+  } catch {
+    saveLocally(form);
+    announce("Not saved: the connection failed. Your text is kept; save again when online.", "error");
+    return;
+  }
+  const { ok, status, data } = result;
+  if (ok) {
+    forgetLocally(form);
+    closeEdit(item);
+    applyResult(data);
+    announce(data.message);
+    item.querySelector("[data-edit]")?.focus();
+    return;
+  }
+  if (data.html && item) {
+    // A conflict (both versions, the editor's text kept) or field errors, explained in
+    // the form itself.
+    const again = mountEditPanel(item, data.html);
+    saveLocally(again);
+    again.elements.body.focus({ preventScroll: true });
+    again.closest("[data-edit-panel]")?.scrollIntoView({ block: "start" });
+    const why = status === 409 ? "someone else saved first; compare the two versions" : "check the form";
+    announce(`Not saved: ${why}.`, "error");
+    return;
+  }
+  announce(problemText(status, data), "error");
+}
+
+async function toggleHistory(link) {
+  const item = link.closest(".console-item");
+  const open = item.querySelector("[data-history-panel]");
+  if (open) {
+    open.remove();
+    link.setAttribute("aria-expanded", "false");
+    return;
+  }
+  const { ok, status, data } = await send(link.href, { method: "GET" });
+  if (!ok) {
+    announce(problemText(status, data), "error");
+    return;
+  }
+  const panel = parseFragment(data.html).querySelector("[data-history-panel]");
+  item.append(panel);
+  link.setAttribute("aria-expanded", "true");
+}
+
+async function deleteUpdate(link) {
+  const ok = window.confirm("Delete this update? Readers and feeds will stop showing it.");
+  if (!ok) return;
+  const body = new FormData();
+  body.set("csrf_token", csrfToken);
+  const result = await send(link.href, { body });
+  if (!result.ok) {
+    announce(problemText(result.status, result.data), "error");
+    return;
+  }
+  applyResult(result.data);
+  announce(result.data.message);
+}
+
+async function submitAction(form) {
+  const data = new FormData(form);
+  const article = form.closest(".console-item")?.querySelector("article.update");
+  if (data.has("version") && article) data.set("version", article.dataset.version);
+  const buttons = form.querySelectorAll("button");
+  for (const button of buttons) button.disabled = true;
+  try {
+    const { ok, status, data: answer } = await send(form.getAttribute("action"), { body: data });
+    applyResult(answer);
+    announce(ok ? answer.message : problemText(status, answer), ok ? "success" : "error");
+  } catch {
+    announce("Not done: the connection failed. Try again.", "error");
+  } finally {
+    for (const button of buttons) button.disabled = false;
+  }
+}
+
+function setUpList(root) {
+  root.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-edit], a[data-delete], a[data-history], a[data-cancel-edit]");
+    if (!link || !root.contains(link) || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const item = link.closest(".console-item");
+    if (!item) return; // on its own page, a link is a link
+    event.preventDefault();
+    if (link.matches("[data-edit]")) openEdit(link);
+    else if (link.matches("[data-delete]")) deleteUpdate(link);
+    else if (link.matches("[data-history]")) toggleHistory(link);
+    else {
+      const form = item.querySelector("[data-edit-form]");
+      if (form) forgetLocally(form);
+      closeEdit(item);
+      item.querySelector("[data-edit]")?.focus();
+    }
+  });
+  root.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.closest(".console-item")) return;
+    if (form.matches("[data-enhance]")) {
+      event.preventDefault();
+      submitAction(form);
+    } else if (form.matches("[data-edit-form]")) {
+      event.preventDefault();
+      saveEdit(form);
+    }
+  });
+  root.addEventListener("keydown", (event) => {
+    const form = event.target.closest?.("[data-edit-form]");
+    if (!form || !form.closest(".console-item")) return;
+    if (isSubmitShortcut(event)) {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if (event.key === "Escape") {
+      form.querySelector("[data-cancel-edit]")?.click();
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// New briefing: a slug suggested from the title (the server derives one too when the
+// field is left empty), and the editor's own timezone for a newsroom's first briefing.
+
+export function slugify(title, maxLength = 60) {
+  const words = title
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .match(/[a-z0-9]+/g) || [];
+  let out = "";
+  for (const word of words) {
+    const candidate = out ? `${out}-${word}` : word;
+    if (candidate.length > maxLength) break;
+    out = candidate;
+  }
+  return out;
+}
+
+function setUpNewBriefing(form) {
+  const title = form.elements.title;
+  const slug = form.elements.slug;
+  let edited = Boolean(slug.value);
+  slug.addEventListener("input", () => {
+    edited = slug.value !== "";
+  });
+  title.addEventListener("input", () => {
+    if (!edited) slug.value = slugify(title.value);
+  });
+  if (form.hasAttribute("data-local-timezone")) {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const select = form.elements.timezone;
+    if (zone && [...select.options].some((option) => option.value === zone)) select.value = zone;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Settings: the summary box previewed as readers will see it.
+
+function setUpSettings(form) {
+  const button = form.querySelector("[data-summary-preview]");
+  const preview = document.getElementById("summary-preview");
+  button?.addEventListener("click", async (event) => {
+    event.preventDefault();
+    const body = new FormData();
+    body.set("summary", form.elements.summary.value);
+    const { ok, status, data } = await send(form.dataset.summaryPreviewUrl, { body });
+    if (!ok) {
+      announce(problemText(status, data), "error");
+      return;
+    }
+    preview.querySelector("[data-preview-body]").innerHTML = data.html;
+    preview.hidden = false;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+
+for (const picker of document.querySelectorAll("[data-source-picker]")) setUpSourcePicker(picker);
+const composer = document.getElementById("composer");
+if (composer) setUpComposer(composer);
+if (consoleRoot) {
+  setUpList(consoleRoot);
+  listenLive(consoleRoot);
+}
+const newBriefing = document.getElementById("new-briefing");
+if (newBriefing) setUpNewBriefing(newBriefing);
+const settingsForm = document.querySelector("form[data-summary-preview-url]");
+if (settingsForm) setUpSettings(settingsForm);
+for (const input of document.querySelectorAll("[data-select-on-focus]")) {
+  input.addEventListener("focus", () => input.select());
+}

@@ -1,0 +1,163 @@
+"""The live page in real Chromium: updates arrive by themselves and the page never jumps."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from briefing.extensions import db
+from briefing.models import Role
+from briefing.services import users as user_service
+
+pytestmark = pytest.mark.browser
+
+
+class Newsroom:
+    """Acts on the server's database as an editor would, through the public API."""
+
+    def __init__(self, live_server: Any, email: str, slug: str) -> None:
+        self.server, self.email, self.slug = live_server, email, slug
+        with live_server.app.app_context():
+            user = user_service.user_by_email_or_404(email)
+            self.token = user_service.create_token(user, name="browser test")[1]
+            db.session.remove()
+
+    def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        request = urllib.request.Request(
+            f"{self.server.url}/api/v1/briefings/{self.slug}{path}",
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+            method=method,
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            raw = response.read()
+        return json.loads(raw) if raw else None
+
+    def post(self, body: str, **fields: Any) -> dict[str, Any]:
+        return self.api("POST", "/updates", {"body": body, **fields})
+
+    def edit(self, update: dict[str, Any], **fields: Any) -> dict[str, Any]:
+        return self.api(
+            "PATCH", f"/updates/{update['id']}", {"version": update["version"], **fields}
+        )
+
+    def retract(self, update: dict[str, Any]) -> None:
+        self.api("DELETE", f"/updates/{update['id']}")
+
+    def end(self) -> None:
+        self.api("PATCH", "", {"status": "ended"})
+
+
+@pytest.fixture
+def newsroom(make_account, seed_briefing, live_server) -> Callable[[int], Newsroom]:
+    def make(existing_updates: int = 0) -> Newsroom:
+        email = make_account(Role.EDITOR)
+        bodies = [f"Earlier report number {n}." for n in range(existing_updates)]
+        slug = seed_briefing(email, "Storm over the coast", bodies)
+        return Newsroom(live_server, email, slug)
+
+    return make
+
+
+def open_live_page(new_context: Callable[..., BrowserContext], slug: str, **options: Any) -> Page:
+    page = new_context(**options).new_page()
+    page.goto(f"/briefings/{slug}")
+    expect(page.locator(".briefing")).to_have_attribute("data-live-state", "streaming")
+    return page
+
+
+def article(page: Page, update: dict[str, Any]):
+    return page.locator(f"#update-{update['id']}")
+
+
+def test_a_posted_update_appears_at_the_top_without_reload(newsroom, new_context):
+    room = newsroom(2)
+    page = open_live_page(new_context, room.slug)
+    posted = room.post(
+        "Power is back in the harbour district.",
+        sources=["reuters", "afp"],
+        headline="Power restored",
+    )
+    expect(article(page, posted)).to_be_visible()
+    first = page.locator("#updates > article").first
+    expect(first).to_have_id(f"update-{posted['id']}")
+    expect(first.locator(".update__credit")).to_have_text("With reporting by Reuters and AFP")
+    expect(page.locator("#live-status")).to_have_text("1 new update")
+    assert page.evaluate("window.scrollY") == 0
+    assert page.locator(f"#update-{posted['id']}").count() == 1
+
+
+def test_a_reader_scrolled_down_gets_a_button_and_the_page_does_not_move(newsroom, new_context):
+    room = newsroom(25)
+    page = open_live_page(new_context, room.slug, viewport={"width": 390, "height": 844})
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    before = page.evaluate("window.scrollY")
+    assert before > 0
+    posted = room.post("Evacuation order lifted for the old town.")
+    button = page.locator(".new-updates")
+    expect(button).to_be_visible()
+    expect(button).to_have_text("1 new update")
+    expect(page).to_have_title(f"(1) {page.title().removeprefix('(1) ')}")
+    assert page.evaluate("window.scrollY") == before
+    assert article(page, posted).count() == 0  # held back, not inserted above the reader
+    second = room.post("Schools reopen on Monday.")
+    expect(button).to_have_text("2 new updates")
+    assert page.evaluate("window.scrollY") == before
+    button.click()
+    expect(article(page, second)).to_be_visible()
+    expect(article(page, posted)).to_be_attached()
+    expect(button).to_be_hidden()
+    assert not page.title().startswith("(")
+
+
+def test_edits_replace_in_place_and_retractions_disappear(newsroom, new_context):
+    room = newsroom(1)
+    posted = room.post("Twelve ships waiting outside the port.")
+    page = open_live_page(new_context, room.slug)
+    room.edit(posted, body="Fourteen ships waiting outside the port.")
+    expect(article(page, posted).locator(".update__body")).to_have_text(
+        "Fourteen ships waiting outside the port."
+    )
+    expect(article(page, posted).locator(".update__edited")).to_be_visible()
+    assert page.locator(f"#update-{posted['id']}").count() == 1
+    room.retract(posted)
+    expect(article(page, posted)).to_have_count(0)
+
+
+def test_pins_and_key_events_move_live(newsroom, new_context):
+    room = newsroom(3)
+    page = open_live_page(new_context, room.slug)
+    posted = room.post("What we know so far: the storm has passed.", pinned=True, key_event=True)
+    expect(page.locator(".pinned").locator(f"#update-{posted['id']}")).to_be_visible()
+    expect(page.locator(f".key-events__item[data-update-id='{posted['id']}']")).to_be_attached()
+    assert page.locator(f"#update-{posted['id']}").count() == 1
+
+
+def test_ending_the_briefing_shows_it_and_stops_listening(newsroom, new_context):
+    room = newsroom(1)
+    page = open_live_page(new_context, room.slug)
+    room.end()
+    expect(page.locator(".briefing__status .badge")).to_have_text("Ended")
+    expect(page.locator(".notice--ended")).to_be_visible()
+    expect(page.locator(".briefing")).to_have_attribute("data-status", "ended")
+    expect(page.locator(".briefing")).to_have_attribute("data-live-state", "ended")
+
+
+def test_when_the_stream_keeps_failing_the_page_polls_instead(newsroom, new_context):
+    room = newsroom(1)
+    context = new_context()
+    context.route("**/events*", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(f"/briefings/{room.slug}")
+    # Three failed stream attempts (a few seconds apart) later, it falls back to polling.
+    expect(page.locator(".briefing")).to_have_attribute(
+        "data-live-state", "polling", timeout=20_000
+    )
+    posted = room.post("Delivered by polling.")
+    expect(article(page, posted)).to_be_visible(timeout=15_000)
+    assert page.locator(f"#update-{posted['id']}").count() == 1
