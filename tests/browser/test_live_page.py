@@ -161,3 +161,41 @@ def test_when_the_stream_keeps_failing_the_page_polls_instead(newsroom, new_cont
     posted = room.post("Delivered by polling.")
     expect(article(page, posted)).to_be_visible(timeout=15_000)
     assert page.locator(f"#update-{posted['id']}").count() == 1
+
+
+def set_tab_hidden(page: Page, hidden: bool) -> None:
+    page.evaluate(
+        """(hidden) => {
+            Object.defineProperty(document, "hidden", {value: hidden, configurable: true});
+            Object.defineProperty(document, "visibilityState",
+                {value: hidden ? "hidden" : "visible", configurable: true});
+            document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        hidden,
+    )
+
+
+def test_a_hidden_tab_stops_listening_and_catches_up_when_shown(newsroom, new_context):
+    room = newsroom(1)
+    page = open_live_page(new_context, room.slug)
+    set_tab_hidden(page, True)
+    root = page.locator(".briefing")
+    expect(root).to_have_attribute("data-live-state", "paused")
+    posted = room.post("Posted while nobody was looking.")
+    edited = room.edit(posted, body="Posted, then corrected, while nobody was looking.")
+    assert article(page, posted).count() == 0
+    set_tab_hidden(page, False)
+    expect(root).to_have_attribute("data-live-state", "streaming")
+    expect(article(page, edited).locator(".update__body")).to_have_text(
+        "Posted, then corrected, while nobody was looking."
+    )
+    assert page.locator(f"#update-{posted['id']}").count() == 1
+
+
+def test_times_show_how_long_ago_in_the_readers_terms(newsroom, new_context):
+    room = newsroom(0)
+    posted = room.post("Fresh news.")
+    page = open_live_page(new_context, room.slug)
+    expect(article(page, posted).locator(".update__ago")).to_have_text("just now")
+    title = article(page, posted).locator(".update__time time").get_attribute("title")
+    assert title and title.endswith("(your time)")

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,43 +46,49 @@ def established_connections(pid: int, port: int) -> int:
     return count
 
 
-@pytest.fixture
-def gunicorn(database_url, app, tmp_path):
-    """gunicorn as documented, two workers, on this test's database and the test Redis."""
+def start_gunicorn(database_url: str, tmp_path: Path, **extra: str) -> tuple[Any, int]:
+    """gunicorn as documented, on this test's database; waits until it answers."""
     port = free_port()
+    inherited = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env = {
-        **os.environ,
+        **inherited,
         "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
         "BRIEFING_SECRET_KEY": "test-secret",
         "BRIEFING_INSTANCE_PATH": str(tmp_path),
         "BRIEFING_LIVE_RECHECK": "30",  # prove delivery comes by Redis, not by re-reading
         "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
+        **extra,
     }
-    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "python:briefing.gunicorn_conf", "wsgi:app"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    with open(tmp_path / "gunicorn.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:briefing.gunicorn_conf", "wsgi:app"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    for _ in range(200):  # until it answers; there is no event to await
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
+            return process, port
+        except OSError:
+            if process.poll() is not None:
+                raise AssertionError((tmp_path / "gunicorn.log").read_text()) from None
+            time.sleep(0.05)
+    process.kill()
+    raise AssertionError("gunicorn did not answer")
+
+
+@pytest.fixture
+def gunicorn(database_url, app, tmp_path):
+    """Two workers sharing changes through the test Redis."""
+    process, port = start_gunicorn(database_url, tmp_path, REDIS_URL=REDIS_URL, WEB_CONCURRENCY="2")
     try:
-        for _ in range(200):  # until it answers; there is no event to await
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None:
-                    raise AssertionError((tmp_path / "gunicorn.log").read_text()) from None
-                time.sleep(0.05)
         yield process, port
     finally:
         if process.poll() is None:
             process.kill()
         process.wait()
-        log.close()
 
 
 def post_update(port: int, token: str, body: str) -> int:
@@ -135,3 +142,10 @@ def test_every_client_on_every_worker_gets_each_change_once_in_order(
     finally:
         for client in clients:
             client.close()
+
+
+def test_several_workers_without_redis_are_warned_about(database_url, app, tmp_path):
+    process, _port = start_gunicorn(database_url, tmp_path, WEB_CONCURRENCY="2")
+    process.terminate()
+    process.wait(timeout=20)
+    assert "without REDIS_URL" in (tmp_path / "gunicorn.log").read_text()
