@@ -44,6 +44,16 @@ def editor(make_user: Callable[..., User]) -> User:
 
 
 @pytest.fixture
+def contributor(make_user: Callable[..., User]) -> User:
+    return make_user(Role.CONTRIBUTOR, display_name="Taras Contributor")
+
+
+@pytest.fixture
+def admin(make_user: Callable[..., User]) -> User:
+    return make_user(Role.ADMIN, display_name="Iryna Admin")
+
+
+@pytest.fixture
 def make_briefing(app: Flask, editor: User) -> Callable[..., Briefing]:
     def make(**fields: Any) -> Briefing:
         values: dict[str, Any] = {

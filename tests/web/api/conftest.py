@@ -18,7 +18,7 @@ from referencing.jsonschema import DRAFT202012
 from werkzeug.exceptions import HTTPException
 from werkzeug.test import TestResponse
 
-from briefing.models import Role, User
+from briefing.models import User
 from briefing.web.api.openapi import document
 from briefing.web.errors import PROBLEM_JSON
 
@@ -147,13 +147,3 @@ def api_as(
 def api(api_as: Callable[[User | None], Api], editor: User) -> Api:
     """The API as an editor."""
     return api_as(editor)
-
-
-@pytest.fixture
-def contributor(make_user: Callable[..., User]) -> User:
-    return make_user(Role.CONTRIBUTOR, display_name="Taras Contributor")
-
-
-@pytest.fixture
-def admin(make_user: Callable[..., User]) -> User:
-    return make_user(Role.ADMIN, display_name="Iryna Admin")

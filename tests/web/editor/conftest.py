@@ -16,7 +16,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from briefing.extensions import db
-from briefing.models import Role, User
+from briefing.models import User
 from tests.factories import PASSWORD
 
 JSON = {"Accept": "application/json"}
@@ -124,16 +124,6 @@ def newsroom(app: Flask) -> Callable[[User | None], Newsroom]:
         return session
 
     return open_session
-
-
-@pytest.fixture
-def contributor(make_user: Callable[..., User]) -> User:
-    return make_user(Role.CONTRIBUTOR, display_name="Taras Contributor")
-
-
-@pytest.fixture
-def admin(make_user: Callable[..., User]) -> User:
-    return make_user(Role.ADMIN, display_name="Iryna Admin")
 
 
 @pytest.fixture
