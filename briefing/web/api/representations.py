@@ -49,6 +49,7 @@ def update_json(item: Update) -> dict[str, Any]:
         "updated_at": _time(item.updated_at),
         "version": item.version,
         "url": _site_url(f"/briefings/{slug}/updates/{item.id}"),
+        "correction": item.correction,
     }
 
 
@@ -119,6 +120,10 @@ UPDATE_SCHEMA = _object(
         "updated_at": TIME,
         "version": {"type": "integer", "description": "Send it back when editing."},
         "url": {**URL, "description": "The public permalink."},
+        "correction": {
+            **TEXT,
+            "description": "Public correction note shown under an edited update ('' if none).",
+        },
     }
 )
 

@@ -43,7 +43,12 @@ UPDATE_CREATE = RequestBody(
     UPDATE_SCHEMA["properties"],
 )
 UPDATE_CHANGE = RequestBody(
-    {**_WRITABLE, "version": Field(POSITIVE_INTEGER, required=True)}, UPDATE_SCHEMA["properties"]
+    {
+        **_WRITABLE,
+        "version": Field(POSITIVE_INTEGER, required=True),
+        "correction": Field(string(updates.CORRECTION_MAX)),
+    },
+    UPDATE_SCHEMA["properties"],
 )
 ONE_UPDATE = "/briefings/<slug:slug>/updates/<id:update_id>"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import lxml.html
 import pytest
 from sqlalchemy import select
 
@@ -270,3 +271,26 @@ def test_update_breaking_a_rule_is_refused_naming_the_field(api, briefing, paylo
 def test_body_of_exactly_the_limit_is_accepted(api, briefing):
     response = api.post(UPDATES, {"body": "x" * 100_000, "headline": "h" * 200})
     assert response.status_code == 201
+
+
+def test_an_edit_may_carry_a_public_correction_note(api, client, briefing, make_update):
+    item = make_update(briefing, body="Ten people were hurt.")
+    response = api.patch(
+        f"{UPDATES}/{item.id}",
+        {
+            "version": 1,
+            "body": "Twelve people were hurt.",
+            "correction": "An earlier version gave the wrong number.",
+        },
+    )
+    assert response.status_code == 200
+    assert response.get_json()["correction"] == "An earlier version gave the wrong number."
+    page = lxml.html.fromstring(client.get(f"/briefings/war/updates/{item.id}").data)
+    (note,) = page.xpath("//p[@class='update__correction']")
+    assert note.text_content() == "Correction: An earlier version gave the wrong number."
+
+
+def test_a_new_update_cannot_carry_a_correction(api, briefing):
+    response = api.post(UPDATES, {"body": "New.", "correction": "Nothing to correct."})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["correction"]
