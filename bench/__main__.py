@@ -18,6 +18,7 @@ def main() -> None:
     parser.add_argument(
         "--database-url", help="run against this database (default: a temporary SQLite file)"
     )
+    # The empty list among the choices lets "no suite named" (run them all) through argparse.
     parser.add_argument("suites", nargs="*", choices=[*SUITES, []], help="which to run (all)")
     args = parser.parse_args()
     for name in args.suites or list(SUITES):

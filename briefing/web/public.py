@@ -14,6 +14,7 @@ from briefing.models.base import utcnow
 from briefing.rendering.structured_data import live_blog_posting
 from briefing.services import queries
 from briefing.web.caching import conditional
+from briefing.web.templating import absolute_url
 
 log = logging.getLogger(__name__)
 bp = Blueprint("public", __name__)
@@ -53,9 +54,9 @@ def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bo
     structured = live_blog_posting(
         briefing,
         ([pinned] if pinned else []) + page.items,
-        page_url=_absolute(page_url),
+        page_url=absolute_url(page_url),
         site_name=current_app.config["SITE_NAME"],
-        update_url=_absolute(page_url) + "#update-{id}",
+        update_url=absolute_url(page_url) + "#update-{id}",
     )
     return render_template(
         "public/briefing.html",
@@ -109,7 +110,3 @@ def healthz() -> Response:
 def broker_healthy(broker: Any) -> bool:
     ping = getattr(broker, "ping", None)
     return True if ping is None else bool(ping())
-
-
-def _absolute(path: str) -> str:
-    return current_app.config["SITE_URL"] + path

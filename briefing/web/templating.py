@@ -31,7 +31,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         iso=timefmt.iso,
         clock=timefmt.clock,
-        day=timefmt.day,
         reader_time=reader_time,
     )
     app.jinja_env.globals.update(absolute_url=absolute_url, zone_label=timefmt.zone_label)
