@@ -8,16 +8,34 @@ from typing import Any
 
 from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def bundled_folder(name: str) -> Path:
+    """`templates` or `static`: inside an installed package (the build copies them in),
+    else at the top of the checkout, where they are kept."""
+    installed = PACKAGE_DIR / name
+    return installed if installed.is_dir() else PROJECT_ROOT / name
+
+
+def instance_folder() -> str | None:
+    """BRIEFING_INSTANCE_PATH, else the checkout's `instance/`; an installed package gets
+    Flask's default, `<environment>/var/briefing-instance`."""
+    configured = os.environ.get("BRIEFING_INSTANCE_PATH")
+    if configured:
+        return configured
+    checkout = PROJECT_ROOT / "instance"
+    return str(checkout) if (PROJECT_ROOT / "pyproject.toml").is_file() else None
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: config → extensions → broker → blueprints → errors → CLI."""
     app = Flask(
         __name__,
-        instance_path=os.environ.get("BRIEFING_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=instance_folder(),
+        template_folder=str(bundled_folder("templates")),
+        static_folder=str(bundled_folder("static")),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
