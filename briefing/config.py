@@ -15,6 +15,9 @@ from flask import Flask
 
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Seconds to wait for a PostgreSQL connection: while the database is away, requests
+    # answer 503 this quickly instead of hanging.
+    "DATABASE_CONNECT_TIMEOUT": 5,
     "SITE_URL": "http://127.0.0.1:5000",
     "SITE_NAME": "Briefing",
     "REDIS_URL": None,
@@ -65,6 +68,14 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
     database_url = app.config.get("DATABASE_URL") or _default_sqlite_url(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(database_url)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        )
+        options["connect_args"] = {
+            "connect_timeout": int(app.config["DATABASE_CONNECT_TIMEOUT"]),
+            **options.get("connect_args", {}),
+        }
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
 

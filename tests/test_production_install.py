@@ -19,7 +19,7 @@ import pytest
 from lxml import html
 
 from briefing import PROJECT_ROOT
-from tests.live.test_brokers import free_port
+from tests.servers import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from briefing.extensions import db
 from briefing.live.broker import Broker
 from briefing.live.hub import ChangeHub
+
+log = logging.getLogger(__name__)
 
 
 def event_stream(
@@ -29,8 +34,18 @@ def event_stream(
     while not closing.is_set():
         try:
             batch = hub.events_after(briefing_id, cursor)
+        except (OperationalError, InterfaceError) as error:
+            log.warning("briefing %s: stream waits for the database: %s", briefing_id, error)
+            batch = None
         finally:
             db.session.remove()
+        if batch is None:
+            # The database is away (a restart, a failover). Keep the stream and its cursor
+            # and read again shortly: what is committed meanwhile still comes, once.
+            closing.wait(min(heartbeat, hub.recheck))
+            yield ": heartbeat\n\n"
+            quiet_since = time.monotonic()
+            continue
         for event in batch.events:
             yield event.as_sse()
             if event.type == "ended":

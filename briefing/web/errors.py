@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, json, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from briefing.extensions import db
@@ -34,7 +35,11 @@ TITLES = {
     422: "Unprocessable content",
     429: "Too many requests",
     500: "Internal server error",
+    503: "Service unavailable",
 }
+UNAVAILABLE = "The service is briefly unavailable; try again in a few seconds."
+# Seconds a client is asked to wait when the database is away (a restart, a failover).
+RETRY_AFTER = 5
 CSRF_EXPIRED = (
     "This form has expired or did not come from this site. Go back, reload the page and "
     "send it again (text you typed in the composer is kept)."
@@ -93,6 +98,17 @@ def init_app(app: Flask) -> None:
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_unavailable(error: Exception) -> Any:
+        # The pool drops the broken connections itself, so the next request after the
+        # database returns simply works.
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+        db.session.rollback()
+        response = problem(503, UNAVAILABLE) if wants_problem_json() else _page(503, UNAVAILABLE)
+        response.headers["Retry-After"] = str(RETRY_AFTER)
         return response
 
     @app.errorhandler(Exception)

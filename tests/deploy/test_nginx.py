@@ -20,13 +20,14 @@ from lxml import html
 from briefing import PROJECT_ROOT
 from tests.conftest import PG_URL
 from tests.live.sse_client import SSEClient
-from tests.live.test_brokers import REDIS_URL, free_port, needs_redis
+from tests.live.test_brokers import REDIS_URL, needs_redis
 from tests.live.test_gunicorn import (
     established_connections,
     post_update,
     start_gunicorn,
     worker_pids,
 )
+from tests.servers import free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TEMPLATE = PROJECT_ROOT / "deploy" / "nginx" / "briefing.conf.template"

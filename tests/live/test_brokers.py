@@ -6,8 +6,6 @@ import logging
 import os
 import secrets
 import shutil
-import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +14,7 @@ import pytest
 import redis
 
 from briefing.live.broker import InProcessBroker, RedisBroker
+from tests.servers import PrivateRedis, free_port
 
 REDIS_URL = os.environ.get("BRIEFING_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -30,12 +29,6 @@ def redis_available() -> bool:
 needs_redis = pytest.mark.skipif(
     not redis_available() and not os.environ.get("CI"), reason=f"no Redis at {REDIS_URL}"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def later(action, delay: float = 0.05) -> threading.Thread:
@@ -110,47 +103,16 @@ def test_publishing_survives_an_unreachable_redis(caplog):
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
 def test_brokers_recover_when_redis_comes_back(tmp_path):
-    port = free_port()
-
-    def start_redis() -> subprocess.Popen[bytes]:
-        process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(tmp_path),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=port, socket_connect_timeout=0.2)
-        for _ in range(100):
-            try:
-                if client.ping():
-                    return process
-            except redis.RedisError:
-                time.sleep(0.05)  # polling a starting server: there is no event to await
-        process.kill()
-        raise AssertionError("redis-server did not start")
-
-    server = start_redis()
-    url = f"redis://127.0.0.1:{port}/0"
-    publisher, listener = RedisBroker(url), RedisBroker(url)
+    server = PrivateRedis(tmp_path)
+    server.start()
+    publisher, listener = RedisBroker(server.url), RedisBroker(server.url)
     try:
         seq = wait_until_subscribed(publisher, listener, briefing_id=1)
-        server.terminate()
-        server.wait()
+        server.kill()
         publisher.ring(1, seq + 1)  # lost: logged, not raised
-        server = start_redis()
+        server.start()
         wait_until_subscribed(publisher, listener, briefing_id=2)
     finally:
         publisher.close()
         listener.close()
-        server.terminate()
-        server.wait()
+        server.kill()
