@@ -1,0 +1,374 @@
+"""Export and import of one briefing: a self-contained archive that another instance restores.
+
+The archive holds the briefing, its updates in every state, their revisions, and the people
+and sources they name, by email and slug (ids mean nothing in another database). On import,
+Markdown is rendered and sanitized again, never trusted from the file; people unknown to the
+instance become inactive contributors, who cannot sign in until an admin lets them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+import zipfile
+from pathlib import Path
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+
+from briefing.extensions import db
+from briefing.models import (
+    Briefing,
+    BriefingStatus,
+    ChangeKind,
+    Revision,
+    Role,
+    Source,
+    Update,
+    UpdateSource,
+    UpdateStatus,
+    User,
+)
+from briefing.models.base import utcnow
+from briefing.rendering.markdown import html_to_text, render_markdown
+from briefing.services import checks
+from briefing.services.briefings import SUMMARY_MAX, TITLE_MAX, slug_taken
+from briefing.services.changes import record_change
+from briefing.services.errors import FieldError, Invalid
+from briefing.services.permissions import require_role
+from briefing.services.updates import BODY_MAX, HEADLINE_MAX, refresh_credits
+from briefing.services.users import normalize_email
+
+FORMAT = "briefing-archive"
+FORMAT_VERSION = 1
+# The archive is a zip file: the document, and a reading copy that opens from disk.
+DOCUMENT_NAME = "briefing.json"
+READING_COPY_NAME = "index.html"
+# An archive's document is text; anything this large is not one (or is a zip bomb).
+DOCUMENT_MAX = 256 * 1024 * 1024
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Person(_Strict):
+    email: str
+    display_name: str = Field(max_length=120)
+
+
+class SourceEntry(_Strict):
+    slug: str
+    name: str = Field(max_length=120)
+    url: str = Field(max_length=500)
+
+
+class RevisionEntry(_Strict):
+    version: int
+    headline: str
+    body: str
+    sources: list[str]
+    key_event: bool
+    editor: str
+    created_at: AwareDatetime
+
+
+class UpdateEntry(_Strict):
+    author: str
+    headline: str
+    body: str
+    status: UpdateStatus
+    key_event: bool
+    pinned: bool
+    correction: str
+    sources: list[str]
+    publish_at: AwareDatetime | None
+    published_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    edited_at: AwareDatetime | None
+    deleted_at: AwareDatetime | None
+    version: int = Field(ge=1)
+    revisions: list[RevisionEntry]
+
+
+class BriefingEntry(_Strict):
+    slug: str
+    title: str
+    standfirst: str
+    summary: str
+    status: BriefingStatus
+    timezone: str
+    language: str
+    opened_at: AwareDatetime | None
+    ended_at: AwareDatetime | None
+    created_at: AwareDatetime
+
+
+class ArchiveDocument(_Strict):
+    format: str
+    format_version: int
+    exported_at: AwareDatetime
+    briefing: BriefingEntry
+    people: list[Person]
+    sources: list[SourceEntry]
+    updates: list[UpdateEntry]
+
+
+def archive_document(briefing: Briefing) -> ArchiveDocument:
+    """Everything needed to restore `briefing` elsewhere."""
+    items = list(
+        db.session.scalars(
+            select(Update).where(Update.briefing_id == briefing.id).order_by(Update.id)
+        )
+    )
+    people: dict[str, User] = {}
+    sources: dict[str, Source] = {}
+    entries = []
+    for item in items:
+        people[item.author.email] = item.author
+        for source in item.sources:
+            sources[source.slug] = source
+        revisions = []
+        for revision in sorted(item.revisions, key=lambda r: r.id):
+            people[revision.editor.email] = revision.editor
+            revisions.append(
+                RevisionEntry(
+                    version=revision.version,
+                    headline=revision.headline,
+                    body=revision.body,
+                    sources=list(revision.source_slugs),
+                    key_event=revision.key_event,
+                    editor=revision.editor.email,
+                    created_at=revision.created_at,
+                )
+            )
+        entries.append(
+            UpdateEntry(
+                author=item.author.email,
+                headline=item.headline,
+                body=item.body,
+                status=item.status,
+                key_event=item.key_event,
+                pinned=item.pinned,
+                correction=item.correction,
+                sources=[s.slug for s in item.sources],
+                publish_at=item.publish_at,
+                published_at=item.published_at,
+                created_at=item.created_at,
+                updated_at=item.updated_at,
+                edited_at=item.edited_at,
+                deleted_at=item.deleted_at,
+                version=item.version,
+                revisions=revisions,
+            )
+        )
+    # Sources a revision named but no current version credits still need to exist.
+    named = {slug for entry in entries for r in entry.revisions for slug in r.sources}
+    for source in db.session.scalars(select(Source).where(Source.slug.in_(named - set(sources)))):
+        sources[source.slug] = source
+    return ArchiveDocument(
+        format=FORMAT,
+        format_version=FORMAT_VERSION,
+        exported_at=utcnow(),
+        briefing=BriefingEntry(
+            slug=briefing.slug,
+            title=briefing.title,
+            standfirst=briefing.standfirst,
+            summary=briefing.summary,
+            status=briefing.status,
+            timezone=briefing.timezone,
+            language=briefing.language,
+            opened_at=briefing.opened_at,
+            ended_at=briefing.ended_at,
+            created_at=briefing.created_at,
+        ),
+        people=[Person(email=p.email, display_name=p.display_name) for p in people.values()],
+        sources=[SourceEntry(slug=s.slug, name=s.name, url=s.url) for s in sources.values()],
+        updates=entries,
+    )
+
+
+def parse_archive_document(data: bytes | str) -> ArchiveDocument:
+    """The archive's JSON, checked field by field; raises Invalid naming each field."""
+    try:
+        document = ArchiveDocument.model_validate_json(data)
+    except ValidationError as error:
+        raise Invalid(
+            [
+                FieldError(".".join(str(part) for part in e["loc"]) or "archive", e["msg"])
+                for e in error.errors()
+            ]
+        ) from None
+    if document.format != FORMAT or document.format_version != FORMAT_VERSION:
+        raise Invalid.field(
+            "format", f"Not a {FORMAT} of version {FORMAT_VERSION}: this instance cannot read it."
+        )
+    return document
+
+
+def restore_briefing(
+    document: ArchiveDocument, *, actor: User, slug: str | None = None
+) -> Briefing:
+    """Create the archived briefing here, under `slug` or its own. One transaction: a
+    document that breaks a rule leaves nothing behind."""
+    require_role(actor, Role.ADMIN, "import briefings")
+    entry = document.briefing
+    errors = checks.Collector()
+    slug = checks.slug(errors, "slug", slug or entry.slug)
+    if not errors.errors and slug_taken(slug):
+        errors.add("slug", f"The slug {slug!r} is already in use; import under another one.")
+    title = checks.line(errors, "briefing.title", entry.title, max_length=TITLE_MAX, required=True)
+    summary = checks.text(errors, "briefing.summary", entry.summary, max_length=SUMMARY_MAX)
+    checks.timezone(errors, "briefing.timezone", entry.timezone)
+    checks.language(errors, "briefing.language", entry.language)
+    people = {normalize_email(p.email): p for p in document.people}
+    sources = {s.slug: s for s in document.sources}
+    for n, item in enumerate(document.updates):
+        field = f"updates.{n}"
+        checks.text(errors, f"{field}.body", item.body, max_length=BODY_MAX, required=True)
+        checks.line(errors, f"{field}.headline", item.headline, max_length=HEADLINE_MAX)
+        named = [(item.author, f"{field}.author")] + [
+            (r.editor, f"{field}.revisions.{k}.editor") for k, r in enumerate(item.revisions)
+        ]
+        for email, where in named:
+            if normalize_email(email) not in people:
+                errors.add(where, f"{email} is not among the archive's people.")
+        for source_slug in item.sources + [s for r in item.revisions for s in r.sources]:
+            if source_slug not in sources:
+                errors.add(f"{field}.sources", f"{source_slug} is not among the archive's sources.")
+    if sum(item.pinned for item in document.updates) > 1:
+        errors.add("updates", "At most one update may be pinned.")
+    errors.raise_if_any()
+
+    users = {email: _person(person) for email, person in people.items()}
+    source_rows = {source_slug: _source(entry) for source_slug, entry in sources.items()}
+    briefing = Briefing(
+        slug=slug,
+        title=title,
+        standfirst=entry.standfirst,
+        summary=summary,
+        summary_html=render_markdown(summary),
+        status=entry.status,
+        timezone=entry.timezone,
+        language=entry.language,
+        opened_at=entry.opened_at,
+        ended_at=entry.ended_at,
+        created_at=entry.created_at,
+        version=0,
+        changed_at=utcnow(),
+    )
+    db.session.add(briefing)
+    db.session.flush()
+    for item in document.updates:
+        html = render_markdown(item.body)
+        row = Update(
+            briefing_id=briefing.id,
+            author_id=users[normalize_email(item.author)].id,
+            headline=item.headline,
+            body=item.body,
+            body_html=html,
+            body_text=html_to_text(html),
+            status=item.status,
+            key_event=item.key_event,
+            pinned=item.pinned,
+            correction=item.correction,
+            publish_at=item.publish_at,
+            published_at=item.published_at,
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+            edited_at=item.edited_at,
+            deleted_at=item.deleted_at,
+            version=item.version,
+        )
+        row.source_links = [
+            UpdateSource(source=source_rows[s], position=n) for n, s in enumerate(item.sources)
+        ]
+        row.revisions = [
+            Revision(
+                version=r.version,
+                headline=r.headline,
+                body=r.body,
+                source_slugs=list(r.sources),
+                key_event=r.key_event,
+                editor_id=users[normalize_email(r.editor)].id,
+                created_at=r.created_at,
+            )
+            for r in item.revisions
+        ]
+        db.session.add(row)
+    refresh_credits(briefing)
+    record_change(briefing, ChangeKind.BRIEFING_CHANGED)
+    db.session.commit()
+    return briefing
+
+
+def _person(person: Person) -> User:
+    """The account with this email, or a new inactive contributor who cannot sign in."""
+    email = normalize_email(person.email)
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(
+            email=email,
+            display_name=person.display_name,
+            role=Role.CONTRIBUTOR,
+            active=False,
+            # Matches no password: the account exists for bylines until an admin acts.
+            password_hash=f"!imported-{secrets.token_hex(16)}",
+        )
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def _source(entry: SourceEntry) -> Source:
+    """The source with this slug here, or a new one as the archive describes it."""
+    source = db.session.scalar(select(Source).where(Source.slug == entry.slug))
+    if source is None:
+        source = Source(slug=entry.slug, name=entry.name, url=entry.url)
+        db.session.add(source)
+        db.session.flush()
+    return source
+
+
+def published_timeline(briefing: Briefing) -> list[Update]:
+    """Every published update, newest first: the archive's static page shows them all."""
+    return list(
+        db.session.scalars(
+            select(Update)
+            .where(Update.briefing_id == briefing.id, Update.status == UpdateStatus.PUBLISHED)
+            .order_by(Update.published_at.desc(), Update.id.desc())
+        )
+    )
+
+
+def write_archive(path: Path, document: ArchiveDocument, reading_copy: str) -> None:
+    """Write the archive to `path` whole or not at all: a crash leaves no half file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(DOCUMENT_NAME, document.model_dump_json(indent=2))
+            zf.writestr(READING_COPY_NAME, reading_copy)
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_archive(path: Path) -> ArchiveDocument:
+    """The document inside an archive file; raises Invalid for anything that is not one."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            try:
+                info = zf.getinfo(DOCUMENT_NAME)
+            except KeyError:
+                raise Invalid.field("archive", f"{DOCUMENT_NAME} is missing.") from None
+            if info.file_size > DOCUMENT_MAX:
+                raise Invalid.field("archive", f"{DOCUMENT_NAME} is too large to be one.")
+            data = zf.read(info)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise Invalid.field("archive", f"Not a readable archive: {error}.") from None
+    return parse_archive_document(data)

@@ -1,0 +1,203 @@
+"""Export and import of a briefing: a round trip into another instance gives it back whole."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from lxml import html
+
+from briefing import create_app
+from briefing.extensions import db
+from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus, User
+from briefing.services import archive
+from briefing.services import briefings as briefing_service
+from briefing.services import updates as update_service
+from briefing.services import users as user_service
+from briefing.services.errors import Forbidden, Invalid
+from briefing.web.snapshot import briefing_snapshot
+from tests.conftest import base_config
+
+
+@pytest.fixture
+def covered(
+    briefing: Briefing, editor: User, make_user: Callable[..., User], make_update: Any
+) -> Briefing:
+    """A briefing with every kind of update: credited, key, pinned, edited, corrected,
+    retracted, and a draft by a contributor."""
+    reporter = make_user(Role.CONTRIBUTOR, display_name="Mykola Reporter")
+    make_update(briefing, body="Explosions heard in **Kyiv**.", sources=["reuters", "afp"])
+    key = make_update(briefing, headline="Power cut", body="Half the city is dark.", key_event=True)
+    make_update(briefing, body="Trains resume.", sources=["ap"], pinned=True)
+    edited = make_update(briefing, body="Toll rises to 4.", sources=["afp", "reuters"])
+    update_service.edit_update(
+        edited,
+        actor=editor,
+        version=edited.version,
+        body="Toll rises to 5.",
+        sources=["reuters"],
+        correction="An earlier version gave the toll as 4.",
+    )
+    gone = make_update(briefing, body="Unconfirmed report.")
+    update_service.retract_update(gone, actor=editor)
+    make_update(briefing, actor=reporter, body="Draft from the field.", status=UpdateStatus.DRAFT)
+    briefing_service.change_briefing(
+        briefing, actor=editor, summary="- Strikes overnight\n- Power cut"
+    )
+    assert key.key_event
+    return briefing
+
+
+@pytest.fixture
+def other_instance(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
+    """A second instance with a database of its own."""
+    path = tmp_path / "other.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    other = create_app(base_config(f"sqlite:///{path}"))
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def comparable(document: archive.ArchiveDocument) -> dict[str, Any]:
+    """The document without what differs by nature between two exports."""
+    data = json.loads(document.model_dump_json())
+    data.pop("exported_at")
+    data["people"].sort(key=lambda p: p["email"])
+    data["sources"].sort(key=lambda s: s["slug"])
+    return data
+
+
+def export_to(path: Path, briefing: Briefing) -> Path:
+    archive.write_archive(path, archive.archive_document(briefing), briefing_snapshot(briefing))
+    return path
+
+
+def test_a_briefing_exported_and_imported_elsewhere_comes_back_whole(
+    covered: Briefing, other_instance: Flask, tmp_path: Path
+) -> None:
+    original = archive.archive_document(covered)
+    assert len(original.updates) == 6
+    bodies_html = {
+        item.body: item.body_html
+        for item in db.session.scalars(db.select(Update).where(Update.briefing_id == covered.id))
+    }
+    file = export_to(tmp_path / "war.zip", covered)
+
+    with other_instance.app_context():
+        admin = user_service.create_user(
+            email="root@elsewhere.example", display_name="Root", role=Role.ADMIN, password="x" * 12
+        )
+        restored = archive.restore_briefing(archive.read_archive(file), actor=admin)
+        assert comparable(archive.archive_document(restored)) == comparable(original)
+        # Rendered again on import, to the same HTML.
+        for item in db.session.scalars(db.select(Update).where(Update.briefing_id == restored.id)):
+            assert item.body_html == bodies_html[item.body]
+        assert [s.slug for s in restored.credited_sources] == ["afp", "ap", "reuters"]
+        assert restored.version >= 1  # a change-log row, so live readers and caches move on
+
+        # The restored briefing is served like any other.
+        page = other_instance.test_client().get("/briefings/war")
+        assert page.status_code == 200
+        articles = html.fromstring(page.data).xpath("//article[contains(@class, 'update')]")
+        assert len(articles) == 4  # published ones only: no draft, no retraction
+
+
+def test_people_unknown_here_arrive_as_inactive_contributors_who_cannot_sign_in(
+    covered: Briefing, other_instance: Flask, tmp_path: Path
+) -> None:
+    file = export_to(tmp_path / "war.zip", covered)
+    with other_instance.app_context():
+        admin = user_service.create_user(
+            email="root@elsewhere.example", display_name="Root", role=Role.ADMIN, password="x" * 12
+        )
+        archive.restore_briefing(archive.read_archive(file), actor=admin)
+        people = db.session.scalars(db.select(User).where(User.id != admin.id)).all()
+        assert people
+        for person in people:
+            assert not person.active and person.role == Role.CONTRIBUTOR
+            assert user_service.authenticate(person.email, "") is None
+        assert {p.display_name for p in people} >= {"Olena Editor", "Mykola Reporter"}
+
+
+def test_an_import_never_takes_a_slug_in_use_and_can_be_given_another(
+    covered: Briefing, admin: User, tmp_path: Path
+) -> None:
+    document = archive.read_archive(export_to(tmp_path / "war.zip", covered))
+    count = db.session.query(Briefing).count()
+    with pytest.raises(Invalid) as refused:
+        archive.restore_briefing(document, actor=admin)
+    assert [e.field for e in refused.value.errors] == ["slug"]
+    assert db.session.query(Briefing).count() == count
+
+    copy = archive.restore_briefing(document, actor=admin, slug="war-copy")
+    assert copy.slug == "war-copy"
+    assert (
+        comparable(archive.archive_document(copy))["updates"]
+        == (comparable(archive.archive_document(covered))["updates"])
+    )
+
+
+def test_only_admins_import(covered: Briefing, editor: User, tmp_path: Path) -> None:
+    document = archive.read_archive(export_to(tmp_path / "war.zip", covered))
+    with pytest.raises(Forbidden):
+        archive.restore_briefing(document, actor=editor, slug="war-2")
+
+
+def test_a_broken_document_is_refused_field_by_field_and_writes_nothing(
+    covered: Briefing, admin: User, tmp_path: Path
+) -> None:
+    data = json.loads(archive.archive_document(covered).model_dump_json())
+    data["updates"][0]["status"] = "shouted"
+    data["updates"][1]["published_at"] = "2026-11-30T10:00:00"  # no time zone
+    data["updates"][2]["sources"] = ["tass"]
+    data["updates"][3]["author"] = "nobody@example.org"
+    data["briefing"]["slug"] = "war-3"
+    with pytest.raises(Invalid) as refused:
+        archive.parse_archive_document(json.dumps(data))
+    fields = {e.field for e in refused.value.errors}
+    assert {"updates.0.status", "updates.1.published_at"} <= fields
+
+    data["updates"][0]["status"] = "published"
+    data["updates"][1]["published_at"] = "2026-11-30T10:00:00+00:00"
+    document = archive.parse_archive_document(json.dumps(data))
+    with pytest.raises(Invalid) as refused:
+        archive.restore_briefing(document, actor=admin)
+    assert {e.field for e in refused.value.errors} == {"updates.2.sources", "updates.3.author"}
+    assert not briefing_service.slug_taken("war-3")
+
+    (tmp_path / "junk.zip").write_bytes(b"not a zip at all")
+    with pytest.raises(Invalid) as refused:
+        archive.read_archive(tmp_path / "junk.zip")
+    assert refused.value.errors[0].field == "archive"
+    with zipfile.ZipFile(tmp_path / "empty.zip", "w") as empty:
+        empty.writestr("other.txt", "hello")
+    with pytest.raises(Invalid):
+        archive.read_archive(tmp_path / "empty.zip")
+
+
+def test_the_reading_copy_opens_from_disk_and_fetches_nothing(
+    covered: Briefing, tmp_path: Path
+) -> None:
+    file = export_to(tmp_path / "war.zip", covered)
+    with zipfile.ZipFile(file) as zf:
+        page = html.fromstring(zf.read(archive.READING_COPY_NAME))
+    assert page.xpath("//style") and "--" in page.xpath("string(//style)")  # the stylesheet
+    assert not page.xpath("//script | //link[@rel='stylesheet'] | //img | //iframe")
+    articles = page.xpath("//article[contains(@class, 'update')]")
+    assert len(articles) == 4
+    texts = [" ".join(a.text_content().split()) for a in articles]
+    assert not any("Draft from the field" in t or "Unconfirmed" in t for t in texts)
+    assert any("With reporting by Reuters" in t and "Toll rises to 5" in t for t in texts)
+    assert page.xpath("string(//h1)") == covered.title
+    assert "Reporting in this briefing by" in page.xpath("string(//p[@class='credits'])")
+    # Links lead to the live site, not to files beside the copy.
+    assert page.xpath("//base/@href") == ["https://news.example.org/"]
+    assert covered.status == BriefingStatus.LIVE
