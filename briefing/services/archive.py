@@ -13,8 +13,17 @@ import secrets
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AliasChoices,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
 from sqlalchemy import select
 
 from briefing.extensions import db
@@ -49,40 +58,49 @@ READING_COPY_NAME = "index.html"
 DOCUMENT_MAX = 256 * 1024 * 1024
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Entry(BaseModel):
+    # Built from the models on export (attributes), from JSON on import.
+    model_config = ConfigDict(extra="forbid", frozen=True, from_attributes=True)
 
 
-class Person(_Strict):
+def _email(person: Any) -> Any:
+    return person.email if isinstance(person, User) else person
+
+
+def _slugs(sources: Any) -> Any:
+    return [s.slug for s in sources] if sources and isinstance(sources[0], Source) else sources
+
+
+class Person(_Entry):
     email: str
     display_name: str = Field(max_length=120)
 
 
-class SourceEntry(_Strict):
+class SourceEntry(_Entry):
     slug: str
     name: str = Field(max_length=120)
     url: str = Field(max_length=500)
 
 
-class RevisionEntry(_Strict):
+class RevisionEntry(_Entry):
     version: int
     headline: str
     body: str
-    sources: list[str]
+    sources: list[str] = Field(validation_alias=AliasChoices("sources", "source_slugs"))
     key_event: bool
-    editor: str
+    editor: Annotated[str, BeforeValidator(_email)]
     created_at: AwareDatetime
 
 
-class UpdateEntry(_Strict):
-    author: str
+class UpdateEntry(_Entry):
+    author: Annotated[str, BeforeValidator(_email)]
     headline: str
     body: str
     status: UpdateStatus
     key_event: bool
     pinned: bool
     correction: str
-    sources: list[str]
+    sources: Annotated[list[str], BeforeValidator(_slugs)]
     publish_at: AwareDatetime | None
     published_at: AwareDatetime | None
     created_at: AwareDatetime
@@ -92,8 +110,11 @@ class UpdateEntry(_Strict):
     version: int = Field(ge=1)
     revisions: list[RevisionEntry]
 
+    # What maps one to one onto columns of `updates`; the rest are links.
+    LINKS: ClassVar[set[str]] = {"author", "sources", "revisions"}
 
-class BriefingEntry(_Strict):
+
+class BriefingEntry(_Entry):
     slug: str
     title: str
     standfirst: str
@@ -106,7 +127,7 @@ class BriefingEntry(_Strict):
     created_at: AwareDatetime
 
 
-class ArchiveDocument(_Strict):
+class ArchiveDocument(_Entry):
     format: str
     format_version: int
     exported_at: AwareDatetime
@@ -123,69 +144,22 @@ def archive_document(briefing: Briefing) -> ArchiveDocument:
             select(Update).where(Update.briefing_id == briefing.id).order_by(Update.id)
         )
     )
-    people: dict[str, User] = {}
-    sources: dict[str, Source] = {}
+    people = {p.email: p for i in items for p in [i.author, *(r.editor for r in i.revisions)]}
+    named = {s for i in items for r in i.revisions for s in r.source_slugs}
+    named |= {s.slug for i in items for s in i.sources}
+    sources = db.session.scalars(select(Source).where(Source.slug.in_(named)).order_by(Source.slug))
     entries = []
     for item in items:
-        people[item.author.email] = item.author
-        for source in item.sources:
-            sources[source.slug] = source
-        revisions = []
-        for revision in sorted(item.revisions, key=lambda r: r.id):
-            people[revision.editor.email] = revision.editor
-            revisions.append(
-                RevisionEntry(
-                    version=revision.version,
-                    headline=revision.headline,
-                    body=revision.body,
-                    sources=list(revision.source_slugs),
-                    key_event=revision.key_event,
-                    editor=revision.editor.email,
-                    created_at=revision.created_at,
-                )
-            )
-        entries.append(
-            UpdateEntry(
-                author=item.author.email,
-                headline=item.headline,
-                body=item.body,
-                status=item.status,
-                key_event=item.key_event,
-                pinned=item.pinned,
-                correction=item.correction,
-                sources=[s.slug for s in item.sources],
-                publish_at=item.publish_at,
-                published_at=item.published_at,
-                created_at=item.created_at,
-                updated_at=item.updated_at,
-                edited_at=item.edited_at,
-                deleted_at=item.deleted_at,
-                version=item.version,
-                revisions=revisions,
-            )
-        )
-    # Sources a revision named but no current version credits still need to exist.
-    named = {slug for entry in entries for r in entry.revisions for slug in r.sources}
-    for source in db.session.scalars(select(Source).where(Source.slug.in_(named - set(sources)))):
-        sources[source.slug] = source
+        entry = UpdateEntry.model_validate(item)
+        revisions = sorted(entry.revisions, key=lambda r: r.version)
+        entries.append(entry.model_copy(update={"revisions": revisions}))
     return ArchiveDocument(
         format=FORMAT,
         format_version=FORMAT_VERSION,
         exported_at=utcnow(),
-        briefing=BriefingEntry(
-            slug=briefing.slug,
-            title=briefing.title,
-            standfirst=briefing.standfirst,
-            summary=briefing.summary,
-            status=briefing.status,
-            timezone=briefing.timezone,
-            language=briefing.language,
-            opened_at=briefing.opened_at,
-            ended_at=briefing.ended_at,
-            created_at=briefing.created_at,
-        ),
-        people=[Person(email=p.email, display_name=p.display_name) for p in people.values()],
-        sources=[SourceEntry(slug=s.slug, name=s.name, url=s.url) for s in sources.values()],
+        briefing=BriefingEntry.model_validate(briefing),
+        people=[Person.model_validate(p) for p in people.values()],
+        sources=[SourceEntry.model_validate(s) for s in sources],
         updates=entries,
     )
 
@@ -245,17 +219,11 @@ def restore_briefing(
     users = {email: _person(person) for email, person in people.items()}
     source_rows = {source_slug: _source(entry) for source_slug, entry in sources.items()}
     briefing = Briefing(
+        **entry.model_dump(exclude={"slug", "title", "summary"}),
         slug=slug,
         title=title,
-        standfirst=entry.standfirst,
         summary=summary,
         summary_html=render_markdown(summary),
-        status=entry.status,
-        timezone=entry.timezone,
-        language=entry.language,
-        opened_at=entry.opened_at,
-        ended_at=entry.ended_at,
-        created_at=entry.created_at,
         version=0,
         changed_at=utcnow(),
     )
@@ -264,36 +232,20 @@ def restore_briefing(
     for item in document.updates:
         html = render_markdown(item.body)
         row = Update(
+            **item.model_dump(exclude=UpdateEntry.LINKS),
             briefing_id=briefing.id,
             author_id=users[normalize_email(item.author)].id,
-            headline=item.headline,
-            body=item.body,
             body_html=html,
             body_text=html_to_text(html),
-            status=item.status,
-            key_event=item.key_event,
-            pinned=item.pinned,
-            correction=item.correction,
-            publish_at=item.publish_at,
-            published_at=item.published_at,
-            created_at=item.created_at,
-            updated_at=item.updated_at,
-            edited_at=item.edited_at,
-            deleted_at=item.deleted_at,
-            version=item.version,
         )
         row.source_links = [
             UpdateSource(source=source_rows[s], position=n) for n, s in enumerate(item.sources)
         ]
         row.revisions = [
             Revision(
-                version=r.version,
-                headline=r.headline,
-                body=r.body,
+                **r.model_dump(exclude={"sources", "editor"}),
                 source_slugs=list(r.sources),
-                key_event=r.key_event,
                 editor_id=users[normalize_email(r.editor)].id,
-                created_at=r.created_at,
             )
             for r in item.revisions
         ]
