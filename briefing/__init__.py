@@ -59,8 +59,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from briefing.web.assets import init_app as init_assets
     from briefing.web.errors import init_app as init_errors
     from briefing.web.headers import init_app as init_headers
+    from briefing.web.observability import init_app as init_observability
     from briefing.web.templating import init_app as init_templating
 
+    init_observability(app)  # first, so request ids and timing cover every other hook
     routing.init_app(app)  # converters first: blueprints' routes use them
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)

@@ -47,6 +47,10 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    # GET /metrics answers only with this bearer token; without one it does not exist.
+    "METRICS_TOKEN": None,
+    # Level of the JSON lines the `briefing` loggers write to stderr.
+    "LOG_LEVEL": "INFO",
     # werkzeug's scrypt; tests lower the cost, production never should.
     "PASSWORD_HASH_METHOD": "scrypt",
 }

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
+from pathlib import Path
 from typing import Any
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
@@ -23,6 +25,23 @@ graceful_timeout = 15
 keepalive = 5
 accesslog = os.environ.get("ACCESS_LOG") or None
 errorlog = "-"
+
+
+# Each worker keeps its metrics in files here, so that a scrape of any worker reports them
+# all (prometheus-client's multiprocess mode). Set before the workers start.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="briefing-metrics-"))
+
+
+def on_starting(server: Any) -> None:
+    """Values left by an earlier run in a configured folder would be added to this one's."""
+    for leftover in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        leftover.unlink()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def when_ready(server: Any) -> None:

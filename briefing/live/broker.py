@@ -16,6 +16,7 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from briefing import metrics
 from briefing.services.changes import PENDING_RINGS
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class InProcessBroker:
         self._cond = threading.Condition()
         self._heads: dict[int, int] = {}
         self._closed = False
+        metrics.BROKER_UP.set(1)
 
     def ring(self, briefing_id: int, seq: int) -> None:
         with self._cond:
@@ -81,12 +83,14 @@ class RedisBroker(InProcessBroker):
         self._listener: threading.Thread | None = None
         self._start_lock = threading.Lock()
         self.stopping = threading.Event()
+        metrics.BROKER_UP.set(1 if self.ping() else 0)
 
     def ring(self, briefing_id: int, seq: int) -> None:
         super().ring(briefing_id, seq)  # this process's waiters need no round trip
         try:
             self._client.publish(self.channel, f"{briefing_id}:{seq}")
         except redis.RedisError as error:
+            metrics.BROKER_UP.set(0)
             log.warning("redis unreachable; ring %s:%s not shared: %s", briefing_id, seq, error)
 
     def head(self, briefing_id: int) -> int:
@@ -131,12 +135,14 @@ class RedisBroker(InProcessBroker):
                 with client.pubsub(ignore_subscribe_messages=True) as pubsub:
                     pubsub.subscribe(self.channel)
                     log.info("redis broker subscribed to %s", self.channel)
+                    metrics.BROKER_UP.set(1)
                     backoff = 0.5
                     while not self.stopping.is_set():
                         message = pubsub.get_message(timeout=1.0)
                         if message is not None:
                             self._heard(message["data"])
             except redis.RedisError as error:
+                metrics.BROKER_UP.set(0)
                 log.warning("redis broker lost its subscription (%s); retrying", error)
                 self.stopping.wait(backoff)
                 backoff = min(backoff * 2, 30.0)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from briefing import metrics
 from briefing.extensions import db
 from briefing.live.broker import Broker
 from briefing.live.hub import ChangeHub
@@ -28,6 +29,22 @@ def event_stream(
 ) -> Iterator[str]:
     """Events after `cursor`, then each new one as it is rung, until the briefing ends or
     the server shuts down. No database connection is held while waiting."""
+    metrics.OPEN_STREAMS.inc()
+    try:
+        yield from _stream(hub, broker, briefing_id, cursor, heartbeat, retry_ms, closing)
+    finally:
+        metrics.OPEN_STREAMS.dec()
+
+
+def _stream(
+    hub: ChangeHub,
+    broker: Broker,
+    briefing_id: int,
+    cursor: int,
+    heartbeat: float,
+    retry_ms: int,
+    closing: threading.Event,
+) -> Iterator[str]:
     # Sent at once, so proxies and the browser see a live response straight away.
     yield f"retry: {retry_ms}\n: connected\n\n"
     quiet_since = time.monotonic()
