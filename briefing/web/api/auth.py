@@ -10,7 +10,7 @@ from briefing.web.api import bp
 from briefing.web.errors import problem
 
 # Endpoints anyone may read, and cache.
-OPEN_ENDPOINTS = {"api.openapi_document"}
+OPEN_ENDPOINTS = {"api.get_open_api_document"}
 REALM = 'Bearer realm="Briefing API"'
 
 

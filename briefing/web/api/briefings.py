@@ -2,78 +2,87 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from flask import Response, jsonify, url_for
 
-from briefing.models import Briefing, BriefingStatus, User
+from briefing import models
+from briefing.models import BriefingStatus, User
 from briefing.services import briefings, queries
 from briefing.services.permissions import sees_drafts
 from briefing.web.api import bp
 from briefing.web.api.auth import current_actor
 from briefing.web.api.input import (
-    Field,
+    ABSENT,
+    ListQuery,
+    OneOf,
     RequestBody,
-    choice,
+    Text,
     json_object,
-    query_cursor,
-    query_limit,
-    string,
+    max_length,
 )
-from briefing.web.api.representations import BRIEFING_SCHEMA, briefing_json, page_json
+from briefing.web.api.openapi import documented
+from briefing.web.api.representations import Briefing, BriefingList, briefing_json, page_json
 from briefing.web.api.writes import Created, created
 
-_WRITABLE = {
-    "title": Field(string(briefings.TITLE_MAX)),
-    "standfirst": Field(string(briefings.STANDFIRST_MAX)),
-    "summary": Field(string(briefings.SUMMARY_MAX)),
-    "status": Field(choice(list(BriefingStatus))),
-    "timezone": Field(string()),
-    "language": Field(string()),
-}
-BRIEFING_CREATE = RequestBody(
-    {
-        **_WRITABLE,
-        "title": Field(string(briefings.TITLE_MAX), required=True),
-        "slug": Field(string()),
-    },
-    BRIEFING_SCHEMA["properties"],
-)
-BRIEFING_CHANGE = RequestBody(_WRITABLE, BRIEFING_SCHEMA["properties"])
+
+class BriefingChange(RequestBody):
+    represents = Briefing
+    title: Annotated[Text, max_length(briefings.TITLE_MAX)] = ABSENT
+    standfirst: Annotated[Text, max_length(briefings.STANDFIRST_MAX)] = ABSENT
+    summary: Annotated[Text, max_length(briefings.SUMMARY_MAX)] = ABSENT
+    status: Annotated[BriefingStatus, OneOf(tuple(BriefingStatus))] = ABSENT
+    timezone: Text = ABSENT
+    language: Text = ABSENT
+
+
+class BriefingCreate(BriefingChange):
+    title: Annotated[Text, max_length(briefings.TITLE_MAX)]
+    slug: Text = ABSENT
 
 
 @bp.get("/briefings")
+@documented(BriefingList, query=ListQuery)
 def list_briefings() -> Response:
+    """Briefings, newest first (drafts only for editors)."""
+    query = ListQuery.parse()
     page = queries.briefings_page(
-        cursor=query_cursor(), limit=query_limit(), public=not sees_drafts(current_actor())
+        cursor=query.cursor or None, limit=query.limit, public=not sees_drafts(current_actor())
     )
     return jsonify(page_json(page, briefing_json))
 
 
 @bp.post("/briefings")
+@documented(Briefing, body=BriefingCreate)
 def create_briefing() -> Response:
+    """Create a briefing (editors)."""
+
     def create(actor: User, values: dict[str, Any]) -> Created:
         briefing = briefings.create_briefing(actor=actor, **values)
         return briefing_json(briefing), url_for(
             "api.get_briefing", slug=briefing.slug, _external=True
         )
 
-    return created(BRIEFING_CREATE, create)
+    return created(BriefingCreate, create)
 
 
 @bp.get("/briefings/<slug:slug>")
+@documented(Briefing)
 def get_briefing(slug: str) -> Response:
+    """Read a briefing."""
     return jsonify(briefing_json(visible_briefing(slug)))
 
 
 @bp.patch("/briefings/<slug:slug>")
+@documented(Briefing, body=BriefingChange)
 def change_briefing(slug: str) -> Response:
+    """Change a briefing; go live, end or reopen it through `status` (editors)."""
     briefing = visible_briefing(slug)
-    values = BRIEFING_CHANGE.parse(json_object())
+    values = BriefingChange.parse(json_object())
     return jsonify(
         briefing_json(briefings.change_briefing(briefing, actor=current_actor(), **values))
     )
 
 
-def visible_briefing(slug: str) -> Briefing:
+def visible_briefing(slug: str) -> models.Briefing:
     return queries.briefing_by_slug(slug, public=not sees_drafts(current_actor()))

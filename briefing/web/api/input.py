@@ -1,92 +1,56 @@
 """Strict JSON input: the request body must be one JSON object whose fields have the right
 types; anything else is refused with a clear problem, never guessed at or ignored.
 
-Each field's `Kind` both parses a value and describes it in the OpenAPI document, so the
-document cannot say one thing while the parser does another.
+A request body is a pydantic model (`RequestBody`): the same class parses the body and is the
+schema the OpenAPI document shows, so the two cannot disagree. Pydantic's errors become the
+API's `Invalid` in one place, `_invalid`, in the words users have always seen.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
+from annotated_types import GroupedMetadata
 from flask import request
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from briefing.models.base import INTEGER_MAX
-from briefing.services.checks import Collector
-from briefing.services.errors import Invalid
+from briefing.services.errors import FieldError, Invalid
 
 JSON = "application/json"
 # Longer numbers are refused before Python spends time converting them.
 NUMBER_DIGITS_MAX = 100
-
-
-class Refused(ValueError):
-    """A value of the wrong shape; the message says what was expected."""
-
-
-@dataclass(frozen=True)
-class Kind:
-    """How one JSON value is checked and converted, and its JSON Schema."""
-
-    schema: dict[str, Any]
-    parse: Callable[[Any], Any]
-
-
-@dataclass(frozen=True)
-class Field:
-    kind: Kind
-    required: bool = False
-
-
-@dataclass(frozen=True)
-class RequestBody:
-    """The fields a request body may carry. Fields of the representation that are not
-    writable here are named as read-only when sent, so a client learns why."""
-
-    fields: Mapping[str, Field]
-    representation: Collection[str] = field(default_factory=tuple)
-
-    def parse(self, payload: dict[str, Any]) -> dict[str, Any]:
-        errors = Collector()
-        for name in payload:
-            if name in self.fields:
-                continue
-            if name in self.representation:
-                errors.add(name, "This field is read-only.")
-            else:
-                errors.add(name, "Unknown field.")
-        values: dict[str, Any] = {}
-        for name, spec in self.fields.items():
-            if name not in payload:
-                if spec.required:
-                    errors.add(name, "This field is required.")
-                continue
-            try:
-                values[name] = spec.kind.parse(payload[name])
-            except Refused as refused:
-                errors.add(name, str(refused))
-        errors.raise_if_any()
-        return values
-
-    def schema(self) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "properties": {name: spec.kind.schema for name, spec in self.fields.items()},
-            "required": [name for name, spec in self.fields.items() if spec.required],
-            "additionalProperties": False,
-        }
+# The default of a field a client may leave out: absent, so the service verb's own default
+# (or, on a change, the stored value) applies. Typed Any so a field may be `Text = ABSENT`.
+ABSENT: Any = None
 
 
 def json_object() -> dict[str, Any]:
     """The request body as a JSON object: 415 for another media type, 413 when too large
-    (raised by Werkzeug while reading), 400 when it is not one well-formed JSON object."""
+    (raised by Werkzeug while reading), 400 when it is not one well-formed JSON object.
+
+    Hand-written rather than pydantic's JSON parser, which keeps the last of repeated keys
+    and cannot cap a number's length; the stdlib parser's hooks refuse both."""
     if request.mimetype != JSON:
         raise UnsupportedMediaType("Send the request body as application/json.")
     data = request.get_data(cache=True)
@@ -132,95 +96,158 @@ def _integer(text: str) -> int:
     return int(text)
 
 
-def query_cursor() -> str | None:
-    """`?cursor=`: where a list continues; the `next` of the previous page."""
-    return request.args.get("cursor") or None
+# Request bodies ----------------------------------------------------------------------------
 
 
-def query_limit(default: int = 20, maximum: int = 100) -> int:
-    """`?limit=`: how many items a list returns."""
-    text = request.args.get("limit")
-    if text is None:
-        return default
-    if not (text.isascii() and text.isdigit() and len(text) <= 3) or not 1 <= int(text) <= maximum:
-        raise Invalid.field("limit", f"Must be a whole number from 1 to {maximum}.")
-    return int(text)
+class RequestBody(BaseModel):
+    """The fields a request body may carry. Fields of the representation (`represents`) that
+    are not writable here are named as read-only when sent, so a client learns why."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    represents: ClassVar[type[BaseModel]]
+
+    @classmethod
+    def parse(cls, payload: dict[str, Any]) -> dict[str, Any]:
+        """The fields the client sent, checked and converted, as keyword arguments."""
+        try:
+            body = cls.model_validate(payload)
+        except ValidationError as error:
+            raise _invalid(error, read_only=cls.represents.model_fields) from None
+        return {name: getattr(body, name) for name in body.model_fields_set}
 
 
-# Kinds -----------------------------------------------------------------------------------
+class Query(BaseModel):
+    """Query-string parameters of a view; others are ignored, as browsers and proxies add
+    their own."""
+
+    model_config = ConfigDict(strict=True)
+
+    @classmethod
+    def parse(cls) -> Any:
+        try:
+            return cls.model_validate(request.args.to_dict())
+        except ValidationError as error:
+            raise _invalid(error) from None
+
+
+def _invalid(error: ValidationError, read_only: Iterable[str] = ()) -> Invalid:
+    """Pydantic's errors in the API's words, one per field at fault. Each field type below
+    carries its own message (`_refused`); only absence and extra fields are worded here."""
+    errors = []
+    for problem in error.errors(include_url=False):
+        name = str(problem["loc"][0]) if problem["loc"] else ""
+        if problem["type"] == "missing":
+            message = "This field is required."
+        elif problem["type"] == "extra_forbidden":
+            message = "This field is read-only." if name in read_only else "Unknown field."
+        else:
+            message = problem["msg"]
+        errors.append(FieldError(name, message))
+    return Invalid(errors)
+
+
+# Field types -------------------------------------------------------------------------------
+
+
+def _refused(message: str) -> WrapValidator:
+    """Whatever pydantic finds wrong with the value, the client reads `message`."""
+
+    def validate(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            raise PydanticCustomError("refused", message) from None
+
+    return WrapValidator(validate)
 
 
 def _storable(value: str) -> str:
     """Text the databases can hold: no NUL, no unpaired surrogate (from a `\\ud800` escape)."""
     if "\x00" in value:
-        raise Refused("Must not contain NUL characters.")
+        raise PydanticCustomError("refused", "Must not contain NUL characters.")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise Refused("Must be valid Unicode text.") from None
+        raise PydanticCustomError("refused", "Must be valid Unicode text.") from None
     return value
 
 
-def string(max_length: int | None = None) -> Kind:
-    def parse(value: Any) -> str:
-        if not isinstance(value, str):
-            raise Refused("Must be a string.")
-        return _storable(value)
-
-    schema: dict[str, Any] = {"type": "string"}
-    if max_length is not None:
-        schema["maxLength"] = max_length
-    return Kind(schema, parse)
+def _all_storable(values: list[str]) -> list[str]:
+    return [_storable(value) for value in values]
 
 
-def choice(values: Collection[StrEnum]) -> Kind:
-    """One of the given enum values, by name."""
-    names = [v.value for v in values]
-    by_name = {v.value: v for v in values}
-
-    def parse(value: Any) -> StrEnum:
-        if not isinstance(value, str) or value not in by_name:
-            raise Refused("Must be one of: " + ", ".join(names) + ".")
-        return by_name[value]
-
-    return Kind({"type": "string", "enum": names}, parse)
-
-
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise Refused("Must be true or false.")
-    return value
-
-
-def _positive_integer(value: Any) -> int:
-    # bool is an int in Python, but `true` is not a version number.
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= INTEGER_MAX:
-        raise Refused(f"Must be a whole number from 1 to {INTEGER_MAX}.")
-    return value
-
-
-def _moment(value: Any) -> datetime:
-    message = "Must be an ISO 8601 date and time with a UTC offset, like 2024-03-01T14:32:00+02:00."
+def _from_iso(value: Any) -> Any:
+    # Strict mode takes only datetime objects from Python values, and JSON carries text:
+    # the stdlib's ISO 8601 parser reads it (pydantic's lax mode would also take Unix times).
     if not isinstance(value, str):
-        raise Refused(message)
+        return value
     try:
-        moment = datetime.fromisoformat(value)
+        return datetime.fromisoformat(value)
     except ValueError:
-        raise Refused(message) from None
-    if moment.tzinfo is None:
-        raise Refused(message)
-    return moment
+        raise ValueError("not ISO 8601") from None  # worded by Moment's _refused
 
 
-def _strings(value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise Refused("Must be a list of strings.")
-    return [_storable(item) for item in value]
+def max_length(limit: int) -> Any:
+    """Documents a text limit. The service verb enforces it after cleaning the text (and
+    tells how long the text was), for the API and the editor's forms alike."""
+    return WithJsonSchema({"type": "string", "maxLength": limit})
 
 
-BOOLEAN = Kind({"type": "boolean"}, _boolean)
-POSITIVE_INTEGER = Kind(
-    {"type": "integer", "minimum": 1, "maximum": INTEGER_MAX}, _positive_integer
-)
-MOMENT = Kind({"type": "string", "format": "date-time"}, _moment)
-STRINGS = Kind({"type": "array", "items": {"type": "string"}}, _strings)
+@dataclass(frozen=True)
+class OneOf(GroupedMetadata):
+    """One of the given values of an enum, by name. Strictness is off for it: JSON has
+    no enums, only their names."""
+
+    choices: tuple[StrEnum, ...]
+
+    def __iter__(self) -> Iterator[Any]:
+        names = [choice.value for choice in self.choices]
+
+        def allowed(value: StrEnum) -> StrEnum:
+            if value not in self.choices:
+                raise ValueError("not one of the choices")
+            return value
+
+        yield Strict(False)
+        yield AfterValidator(allowed)
+        yield _refused("Must be one of: " + ", ".join(names) + ".")
+        yield WithJsonSchema({"type": "string", "enum": names})
+
+
+Text = Annotated[str, _refused("Must be a string."), AfterValidator(_storable)]
+Flag = Annotated[bool, _refused("Must be true or false.")]
+PositiveInteger = Annotated[
+    int,
+    Field(ge=1, le=INTEGER_MAX),
+    _refused(f"Must be a whole number from 1 to {INTEGER_MAX}."),
+]
+Moment = Annotated[
+    AwareDatetime,
+    BeforeValidator(_from_iso),
+    _refused(
+        "Must be an ISO 8601 date and time with a UTC offset, like 2024-03-01T14:32:00+02:00."
+    ),
+]
+Strings = Annotated[
+    list[str], _refused("Must be a list of strings."), AfterValidator(_all_storable)
+]
+
+
+def _query_number(value: Any) -> Any:
+    # Query values are text. Only plain ASCII digits become a number: int() would also take
+    # signs, spaces, underscores and other scripts' digits.
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 3:
+        return int(value)
+    return value
+
+
+class ListQuery(Query):
+    """Where a list starts and how long it is."""
+
+    cursor: str = Field("", description="The `next` of the previous page.")
+    limit: Annotated[
+        int,
+        Field(ge=1, le=100),  # first, so that the schema shows it as minimum and maximum
+        BeforeValidator(_query_number),
+        _refused("Must be a whole number from 1 to 100."),
+    ] = Field(20, description="How many items to return.")

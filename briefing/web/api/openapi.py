@@ -1,318 +1,320 @@
 """The OpenAPI 3.1 document of the API, served at /api/v1/openapi.json.
 
-Request bodies come from the same `RequestBody` objects that parse them, representations
-from the schemas beside the functions that build them; the tests check every response the
-API gives against this document, so it describes what the API really does.
+Nothing in it is written twice. The paths and methods are the app's routes; each view says
+what it answers, reads and is about with `@documented` and its docstring; request bodies and
+representations are the pydantic models that parse and shape them; the error responses
+follow from what an operation does (a token, a path parameter, a body, a write). The tests
+check every response the API gives against this document.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema, NoDefault, models_json_schema
+from pydantic_core import core_schema
+from werkzeug.exceptions import (
+    BadRequest,
+    RequestEntityTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+from werkzeug.routing import Rule
 
 from briefing.models.base import INTEGER_MAX
+from briefing.services.errors import Conflict, Forbidden, Invalid, NotFound
+from briefing.services.idempotency import KEY_MAX
 from briefing.web.api import bp
-from briefing.web.api.briefings import BRIEFING_CHANGE, BRIEFING_CREATE
-from briefing.web.api.input import RequestBody
-from briefing.web.api.representations import (
-    BRIEFING_SCHEMA,
-    SLUG,
-    SOURCE_SCHEMA,
-    UPDATE_SCHEMA,
-)
-from briefing.web.api.sources import SOURCE_CREATE
-from briefing.web.api.updates import UPDATE_CHANGE, UPDATE_CREATE
-from briefing.web.errors import PROBLEM_JSON
+from briefing.web.api.auth import OPEN_ENDPOINTS
+from briefing.web.api.input import ABSENT, Query, RequestBody
+from briefing.web.api.representations import Slug, Update
+from briefing.web.errors import PROBLEM_JSON, STATUS_BY_ERROR
 
-PREFIX = "/api/v1"
+F = TypeVar("F", bound=Callable[..., Any])
+REF = "#/components/schemas/{model}"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What a view answers and reads, beyond what its route and method say."""
+
+    answer: Any  # a representation model, or any type pydantic can describe
+    body: type[RequestBody] | None
+    query: type[Query] | None
+
+
+OPERATIONS: dict[Callable[..., Any], Operation] = {}
+
+
+def documented(
+    answer: Any = None,
+    *,
+    body: type[RequestBody] | None = None,
+    query: type[Query] | None = None,
+) -> Callable[[F], F]:
+    """Declares a view's operation; its docstring is the summary."""
+
+    def mark(view: F) -> F:
+        OPERATIONS[view] = Operation(answer, body, query)
+        return view
+
+    return mark
 
 
 @bp.get("/openapi.json")
-def openapi_document() -> Response:
+@documented(dict[str, Any])
+def get_open_api_document() -> Response:
+    """This document."""
     response = jsonify(document())
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response
 
 
-def _ref(kind: str, name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/{kind}/{name}"}
+# Problems: the shape of web/errors.py's problem documents ------------------------------------
 
 
-def _json(schema: str) -> dict[str, Any]:
-    return {"application/json": {"schema": _ref("schemas", schema)}}
+class FieldProblem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    field: str
+    message: str
 
 
-def _list_of(schema: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": {
-            "items": {"type": "array", "items": _ref("schemas", schema)},
-            "next": {
-                "type": ["string", "null"],
-                "description": "Pass as ?cursor= to get the next page; null on the last page.",
-            },
-        },
-        "required": ["items", "next"],
-        "additionalProperties": False,
-    }
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str
+    title: str
+    status: int
+    detail: str = Field(description="What went wrong, for people.")
+    errors: list[FieldProblem] = Field(
+        ABSENT, description="Validation errors, one per field at fault."
+    )
+    current_version: int = Field(
+        ABSENT, description="On a stale edit: the version the update is at now."
+    )
+    current: Update = Field(ABSENT, description="On a stale edit: the update as it is now.")
 
 
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "description": "An RFC 9457 problem document.",
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string", "description": "What went wrong, for people."},
-        "errors": {
-            "type": "array",
-            "description": "Validation errors, one per field at fault.",
-            "items": {
-                "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-                "required": ["field", "message"],
-                "additionalProperties": False,
-            },
-        },
-        "current_version": {
-            "type": "integer",
-            "description": "On a stale edit: the version the update is at now.",
-        },
-        "current": {
-            **_ref("schemas", "Update"),
-            "description": "On a stale edit: the update as it is now.",
-        },
-    },
-    "required": ["type", "title", "status", "detail"],
-}
+class ValidationProblem(Problem):
+    """A problem naming each field at fault."""
+
+    errors: list[FieldProblem]
 
 
-def _problem(description: str, schema: str = "Problem", **extra: Any) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {PROBLEM_JSON: {"schema": _ref("schemas", schema)}},
-        **extra,
-    }
+@dataclass(frozen=True)
+class ErrorResponse:
+    status: int | None  # as Werkzeug's exception classes type their codes
+    description: str
+    schema: type[Problem] = Problem
+    headers: tuple[str, ...] = ()
 
 
-RESPONSES: dict[str, Any] = {
-    "BadRequest": _problem("The body is not well-formed JSON, or not a JSON object."),
-    "Unauthorized": _problem(
+# By component name; the statuses are those the errors are answered with.
+ERRORS = {
+    "BadRequest": ErrorResponse(
+        BadRequest.code, "The body is not well-formed JSON, or not a JSON object."
+    ),
+    "Unauthorized": ErrorResponse(
+        Unauthorized.code,
         "No bearer token, or one that is unknown or revoked.",
-        headers={"WWW-Authenticate": {"schema": {"type": "string"}}},
+        headers=("WWW-Authenticate",),
     ),
-    "Forbidden": _problem("The token's user has too low a role for this."),
-    "NotFound": _problem("No such briefing, update or source."),
-    "Conflict": _problem(
+    "Forbidden": ErrorResponse(
+        STATUS_BY_ERROR[Forbidden], "The token's user has too low a role for this."
+    ),
+    "NotFound": ErrorResponse(STATUS_BY_ERROR[NotFound], "No such briefing, update or source."),
+    "Conflict": ErrorResponse(
+        STATUS_BY_ERROR[Conflict],
         "A stale version (with current_version and current), a request with the same "
-        "Idempotency-Key still in progress, or a lost race with a simultaneous change."
+        "Idempotency-Key still in progress, or a lost race with a simultaneous change.",
     ),
-    "TooLarge": _problem("The body is larger than 1 MiB."),
-    "UnsupportedMediaType": _problem("The body is not application/json."),
-    "Invalid": _problem(
+    "TooLarge": ErrorResponse(RequestEntityTooLarge.code, "The body is larger than 1 MiB."),
+    "UnsupportedMediaType": ErrorResponse(
+        UnsupportedMediaType.code, "The body is not application/json."
+    ),
+    "Invalid": ErrorResponse(
+        STATUS_BY_ERROR[Invalid],
         "A field is missing, unknown, read-only, of the wrong type or breaks a rule; "
         "`errors` names each field.",
-        "ValidationProblem",
+        ValidationProblem,
     ),
 }
 
-PARAMETERS: dict[str, Any] = {
-    "slug": {"name": "slug", "in": "path", "required": True, "schema": SLUG},
-    "update_id": {
-        "name": "update_id",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 1, "maximum": INTEGER_MAX},
-    },
-    "cursor": {
-        "name": "cursor",
-        "in": "query",
-        "description": "The `next` of the previous page.",
-        "schema": {"type": "string"},
-    },
-    "limit": {
-        "name": "limit",
-        "in": "query",
-        "description": "How many items to return.",
-        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-    },
-    "Idempotency-Key": {
-        "name": "Idempotency-Key",
-        "in": "header",
-        "description": "Repeating a key (per user) with the same body returns the first "
-        "response again and creates nothing; with a different body it is refused (422).",
-        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-    },
+
+def _errors(endpoint: str, method: str, rule: Rule, operation: Operation) -> list[str]:
+    """The errors an operation can answer with, from what it does."""
+    errors = []
+    if endpoint not in OPEN_ENDPOINTS:
+        errors.append("Unauthorized")
+    if method != "get":
+        errors.append("Forbidden")  # every write checks the actor's role
+    if rule.arguments:
+        errors.append("NotFound")
+    if operation.body is not None:
+        # Parsing the body; and a write that loses a race for something unique.
+        errors += ["BadRequest", "TooLarge", "UnsupportedMediaType", "Conflict", "Invalid"]
+    if operation.query is not None:
+        errors.append("Invalid")
+    return errors
+
+
+# Paths --------------------------------------------------------------------------------------
+
+# The schema of a value each URL converter lets through to a view.
+CONVERTERS: dict[str, dict[str, Any]] = {
+    "slug": TypeAdapter(Slug).json_schema(),
+    "id": {"type": "integer", "minimum": 1, "maximum": INTEGER_MAX},
 }
-
-STATUSES = {
-    "BadRequest": "400",
-    "Unauthorized": "401",
-    "Forbidden": "403",
-    "NotFound": "404",
-    "Conflict": "409",
-    "TooLarge": "413",
-    "UnsupportedMediaType": "415",
-    "Invalid": "422",
+PARAMETER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "description": "Repeating a key (per user) with the same body returns the first "
+    "response again and creates nothing; with a different body it is refused (422).",
+    "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX},
 }
-READ_ERRORS = ("Unauthorized", "NotFound")
-BODY_ERRORS = ("BadRequest", "Unauthorized", "Forbidden", "TooLarge", "UnsupportedMediaType")
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
-def _operation(
-    operation_id: str,
-    summary: str,
-    ok: dict[str, Any],
-    errors: tuple[str, ...],
-    *,
-    body: dict[str, Any] | None = None,
-    parameters: tuple[str, ...] = (),
-) -> dict[str, Any]:
+def _operation(endpoint: str, method: str, rule: Rule, view: Any) -> dict[str, Any]:
+    declared = OPERATIONS[view]
     operation: dict[str, Any] = {
-        "operationId": operation_id,
-        "summary": summary,
-        "responses": {**ok, **{STATUSES[e]: _ref("responses", e) for e in errors}},
+        "operationId": _camel_case(view.__name__),
+        "summary": " ".join((view.__doc__ or "").split()),
     }
+    if endpoint in OPEN_ENDPOINTS:
+        operation["security"] = []
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": CONVERTERS[converter]}
+        for converter, name in PARAMETER.findall(rule.rule)
+    ]
+    if declared.query is not None:
+        parameters += _query_parameters(declared.query)
+    if method == "post":  # every POST creates (web/api/writes.py)
+        parameters.append(IDEMPOTENCY_KEY)
     if parameters:
-        operation["parameters"] = [_ref("parameters", p) for p in parameters]
-    if body is not None:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": body}},
-        }
+        operation["parameters"] = parameters
+    if declared.body is not None:
+        operation["requestBody"] = {"required": True, "content": _json(declared.body)}
+    errors = {
+        str(ERRORS[name].status): {"$ref": f"#/components/responses/{name}"}
+        for name in _errors(endpoint, method, rule, declared)
+    }
+    operation["responses"] = {**_success(method, declared.answer), **dict(sorted(errors.items()))}
     return operation
 
 
-def _ok(description: str, schema: str) -> dict[str, Any]:
-    return {"200": {"description": description, "content": _json(schema)}}
-
-
-def _creation(
-    operation_id: str, summary: str, schema: str, body: RequestBody, *errors: str
-) -> dict[str, Any]:
-    """A POST that creates: 201 with Location, safe to retry with an Idempotency-Key."""
-    created = {
-        "description": f"The new {schema.lower()}.",
-        "headers": {
-            "Location": {
-                "description": "The new resource's API URL.",
-                "schema": {"type": "string", "format": "uri"},
-            }
-        },
-        "content": _json(schema),
+def _error_response(error: ErrorResponse) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": error.description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": REF.format(model=error.schema.__name__)}}},
     }
-    return _operation(
-        operation_id,
-        summary,
-        {"201": created},
-        (*BODY_ERRORS, "Conflict", "Invalid", *errors),
-        body=body.schema(),
-        parameters=("Idempotency-Key",),
+    if error.headers:
+        response["headers"] = {name: {"schema": {"type": "string"}} for name in error.headers}
+    return response
+
+
+def _success(method: str, answer: Any) -> dict[str, Any]:
+    if method == "delete":
+        return {"204": {"description": "Done; no content."}}
+    description = " ".join((answer.__doc__ or "The answer.").split())
+    if method == "post":
+        created = {
+            "description": f"Created. {description}",
+            "headers": {
+                "Location": {
+                    "description": "The new resource's API URL.",
+                    "schema": {"type": "string", "format": "uri"},
+                }
+            },
+            "content": _json(answer),
+        }
+        return {"201": created}
+    return {"200": {"description": description, "content": _json(answer)}}
+
+
+def _json(model: Any) -> dict[str, Any]:
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        schema = {"$ref": REF.format(model=model.__name__)}
+    else:
+        schema = TypeAdapter(model).json_schema()
+    return {"application/json": {"schema": schema}}
+
+
+def _query_parameters(query: type[Query]) -> list[dict[str, Any]]:
+    schema = query.model_json_schema(schema_generator=Schemas)
+    parameters = []
+    for name, value in schema["properties"].items():
+        description = value.pop("description", None)
+        parameter = {"name": name, "in": "query", "schema": value}
+        if description:
+            parameter["description"] = description
+        parameters.append(parameter)
+    return parameters
+
+
+def _camel_case(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(word.title() for word in rest)
+
+
+# The document --------------------------------------------------------------------------------
+
+
+class Schemas(GenerateJsonSchema):
+    """JSON Schemas as the document shows them: a field's name is its title already, and a
+    field that defaults to absent has no default to show."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+    def get_default_value(self, schema: core_schema.WithDefaultSchema) -> Any:
+        default = super().get_default_value(schema)
+        return NoDefault if default is ABSENT else default
+
+
+def _components(operations: list[Operation]) -> dict[str, Any]:
+    """Every model an operation names, and the problems, as JSON Schemas that refer to each
+    other. Input models as they validate, representations as they serialize."""
+    models: list[tuple[type[BaseModel], Any]] = []
+    for operation in operations:
+        if operation.body is not None:
+            models.append((operation.body, "validation"))
+        if isinstance(operation.answer, type) and issubclass(operation.answer, BaseModel):
+            models.append((operation.answer, "serialization"))
+    models += [(error.schema, "serialization") for error in ERRORS.values()]
+    _, schemas = models_json_schema(
+        list(dict.fromkeys(models)), ref_template=REF, schema_generator=Schemas
     )
+    return dict(sorted(schemas["$defs"].items()))
 
 
-LIST_PARAMETERS = ("cursor", "limit")
-
-
-@cache
 def document() -> dict[str, Any]:
-    slug = [_ref("parameters", "slug")]
-    paths: dict[str, Any] = {
-        "/briefings": {
-            "get": _operation(
-                "listBriefings",
-                "Briefings, newest first (drafts only for editors).",
-                _ok("A page of briefings.", "BriefingList"),
-                ("Unauthorized", "Invalid"),
-                parameters=LIST_PARAMETERS,
-            ),
-            "post": _creation(
-                "createBriefing", "Create a briefing (editors).", "Briefing", BRIEFING_CREATE
-            ),
-        },
-        "/briefings/{slug}": {
-            "parameters": slug,
-            "get": _operation(
-                "getBriefing", "Read a briefing.", _ok("The briefing.", "Briefing"), READ_ERRORS
-            ),
-            "patch": _operation(
-                "changeBriefing",
-                "Change a briefing; go live, end or reopen it through `status` (editors).",
-                _ok("The briefing as changed.", "Briefing"),
-                (*BODY_ERRORS, "NotFound", "Invalid"),
-                body=BRIEFING_CHANGE.schema(),
-            ),
-        },
-        "/briefings/{slug}/updates": {
-            "parameters": slug,
-            "get": _operation(
-                "listUpdates",
-                "Updates of a briefing, newest first, drafts and retractions included "
-                "(contributors see published updates and their own).",
-                _ok("A page of updates.", "UpdateList"),
-                (*READ_ERRORS, "Invalid"),
-                parameters=LIST_PARAMETERS,
-            ),
-            "post": _creation(
-                "createUpdate",
-                "Publish an update (editors) or save a draft (status draft; contributors).",
-                "Update",
-                UPDATE_CREATE,
-                "NotFound",
-            ),
-        },
-        "/briefings/{slug}/updates/{update_id}": {
-            "parameters": [*slug, _ref("parameters", "update_id")],
-            "get": _operation(
-                "getUpdate", "Read an update.", _ok("The update.", "Update"), READ_ERRORS
-            ),
-            "patch": _operation(
-                "editUpdate",
-                "Edit an update, naming the version the edit is based on.",
-                _ok("The update as edited.", "Update"),
-                (*BODY_ERRORS, "NotFound", "Conflict", "Invalid"),
-                body=UPDATE_CHANGE.schema(),
-            ),
-            "delete": _operation(
-                "retractUpdate",
-                "Retract an update: readers and feeds stop showing it; its history stays.",
-                {"204": {"description": "Retracted."}},
-                ("Unauthorized", "Forbidden", "NotFound"),
-            ),
-        },
-        "/sources": {
-            "get": _operation(
-                "listSources",
-                "Every credited source (one page).",
-                _ok("The sources.", "SourceList"),
-                ("Unauthorized",),
-            ),
-            "post": _creation("createSource", "Add a source (admins).", "Source", SOURCE_CREATE),
-        },
-        "/sources/{slug}": {
-            "parameters": slug,
-            "get": _operation(
-                "getSource", "Read a source.", _ok("The source.", "Source"), READ_ERRORS
-            ),
-        },
-        "/openapi.json": {
-            "get": {
-                "operationId": "getOpenApiDocument",
-                "summary": "This document.",
-                "security": [],
-                "responses": {
-                    "200": {
-                        "description": "The OpenAPI document.",
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    }
-                },
-            }
-        },
-    }
+    """Built once per app, from its routes."""
+    cached: dict[str, Any] | None = current_app.extensions.get("briefing.openapi")
+    if cached is None:
+        cached = current_app.extensions["briefing.openapi"] = _document()
+    return cached
+
+
+def _document() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    operations: list[Operation] = []
+    for rule in current_app.url_map.iter_rules():
+        if not rule.endpoint.startswith(f"{bp.name}."):
+            continue
+        view = current_app.view_functions[rule.endpoint]
+        path = PARAMETER.sub(r"{\2}", rule.rule)
+        for method in sorted((rule.methods or set()) - IGNORED_METHODS):
+            method = method.lower()
+            paths.setdefault(path, {})[method] = _operation(rule.endpoint, method, rule, view)
+        operations.append(OPERATIONS[view])
     return {
         "openapi": "3.1.0",
         "info": {
@@ -322,7 +324,7 @@ def document() -> dict[str, Any]:
             "ISO 8601 with a UTC offset. Errors are application/problem+json (RFC 9457).",
         },
         "security": [{"bearer": []}],
-        "paths": {PREFIX + path: item for path, item in paths.items()},
+        "paths": paths,
         "components": {
             "securitySchemes": {
                 "bearer": {
@@ -331,20 +333,7 @@ def document() -> dict[str, Any]:
                     "description": "An API token: Authorization: Bearer <token>.",
                 }
             },
-            "parameters": PARAMETERS,
-            "responses": RESPONSES,
-            "schemas": {
-                "Briefing": BRIEFING_SCHEMA,
-                "Update": UPDATE_SCHEMA,
-                "Source": SOURCE_SCHEMA,
-                "BriefingList": _list_of("Briefing"),
-                "UpdateList": _list_of("Update"),
-                "SourceList": _list_of("Source"),
-                "Problem": PROBLEM_SCHEMA,
-                "ValidationProblem": {
-                    "allOf": [_ref("schemas", "Problem")],
-                    "required": ["errors"],
-                },
-            },
+            "responses": {name: _error_response(error) for name, error in ERRORS.items()},
+            "schemas": _components(operations),
         },
     }

@@ -1,60 +1,114 @@
-"""What the API says about briefings, updates and sources, and the JSON Schema of each,
-side by side so that the two change together (the OpenAPI document uses the schemas)."""
+"""What the API says about briefings, updates and sources (SPEC §7).
+
+Each representation is a pydantic model: it shapes the JSON (fields in the order declared)
+and is the schema the OpenAPI document shows, so the two change together. The models are
+named as the document names them; the database models are `models.Briefing` and so on.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from flask import current_app
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
 
-from briefing.models import Briefing, BriefingStatus, Source, Update, UpdateStatus
+from briefing import models
+from briefing.models import BriefingStatus, UpdateStatus
 from briefing.rendering.timefmt import iso
+from briefing.services.checks import SLUG_RE
 from briefing.services.queries import Page
 
 T = TypeVar("T")
+R = TypeVar("R", bound=BaseModel)
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern)]
+Url = Annotated[str, Field(json_schema_extra={"format": "uri"})]
+# Seconds and a numeric offset ("+00:00"), as the feeds write them; pydantic would write "Z".
+Time = Annotated[
+    AwareDatetime,
+    PlainSerializer(iso, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
-def briefing_json(briefing: Briefing) -> dict[str, Any]:
-    return {
-        "slug": briefing.slug,
-        "title": briefing.title,
-        "standfirst": briefing.standfirst,
-        "summary": briefing.summary,
-        "status": briefing.status.value,
-        "timezone": briefing.timezone,
-        "language": briefing.language,
-        "opened_at": _time(briefing.opened_at),
-        "ended_at": _time(briefing.ended_at),
-        "version": briefing.version,
-        "url": _site_url(f"/briefings/{briefing.slug}"),
-    }
+class Representation(BaseModel):
+    """Every field always present; nothing else."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
-def update_json(item: Update) -> dict[str, Any]:
-    slug = item.briefing.slug
-    return {
-        "id": item.id,
-        "briefing": slug,
-        "headline": item.headline,
-        "body": item.body,
-        "body_html": item.body_html,
-        "sources": [source.slug for source in item.sources],
-        "credit": item.credit,
-        "key_event": item.key_event,
-        "pinned": item.pinned,
-        "status": item.status.value,
-        "published_at": _time(item.published_at),
-        "updated_at": _time(item.updated_at),
-        "version": item.version,
-        "url": _site_url(f"/briefings/{slug}/updates/{item.id}"),
-        "correction": item.correction,
-    }
+class Briefing(Representation):
+    """A briefing: one live page on a running story."""
+
+    slug: Slug
+    title: str
+    standfirst: str
+    summary: str = Field(description="Markdown: the key-developments box.")
+    status: BriefingStatus
+    timezone: str = Field(description="IANA name, such as Europe/Kyiv.")
+    language: str = Field(description="BCP 47 tag, such as en or en-GB.")
+    opened_at: Time | None
+    ended_at: Time | None
+    version: int = Field(description="Bumped by every change.")
+    url: Url = Field(description="The public live page.")
 
 
-def source_json(source: Source) -> dict[str, Any]:
-    return {"slug": source.slug, "name": source.name, "url": source.url}
+class Update(Representation):
+    """An update: one timestamped post in a briefing."""
+
+    id: int
+    briefing: Slug = Field(description="The slug of the briefing.")
+    headline: str
+    body: str = Field(description="Markdown, as written.")
+    body_html: str = Field(description="Sanitized HTML rendered from the body.")
+    sources: list[Slug] = Field(description="Credited source slugs.")
+    credit: str = Field(description="The credit line, e.g. 'With reporting by Reuters'.")
+    key_event: bool
+    pinned: bool
+    status: UpdateStatus
+    published_at: Time | None
+    updated_at: Time
+    version: int = Field(description="Send it back when editing.")
+    url: Url = Field(description="The public permalink.")
+    correction: str = Field(
+        description="Public correction note shown under an edited update ('' if none)."
+    )
+
+
+class Source(Representation):
+    """A news agency updates may credit."""
+
+    slug: Slug
+    name: str
+    url: Url
+
+
+class Listing(Representation, Generic[R]):
+    items: list[R]
+    next: str | None = Field(
+        description="Pass as ?cursor= to get the next page; null on the last page."
+    )
+
+
+class BriefingList(Listing[Briefing]):
+    """A page of briefings."""
+
+
+class UpdateList(Listing[Update]):
+    """A page of updates."""
+
+
+class SourceList(Listing[Source]):
+    """A page of sources."""
 
 
 def page_json(page: Page[T], represent: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
@@ -62,69 +116,54 @@ def page_json(page: Page[T], represent: Callable[[T], dict[str, Any]]) -> dict[s
     return {"items": [represent(item) for item in page.items], "next": page.next_cursor}
 
 
-def _time(moment: datetime | None) -> str | None:
-    return iso(moment) if moment is not None else None
+def briefing_json(briefing: models.Briefing) -> dict[str, Any]:
+    return _json(
+        Briefing(
+            slug=briefing.slug,
+            title=briefing.title,
+            standfirst=briefing.standfirst,
+            summary=briefing.summary,
+            status=briefing.status,
+            timezone=briefing.timezone,
+            language=briefing.language,
+            opened_at=briefing.opened_at,
+            ended_at=briefing.ended_at,
+            version=briefing.version,
+            url=_site_url(f"/briefings/{briefing.slug}"),
+        )
+    )
+
+
+def update_json(item: models.Update) -> dict[str, Any]:
+    slug = item.briefing.slug
+    return _json(
+        Update(
+            id=item.id,
+            briefing=slug,
+            headline=item.headline,
+            body=item.body,
+            body_html=item.body_html,
+            sources=[source.slug for source in item.sources],
+            credit=item.credit,
+            key_event=item.key_event,
+            pinned=item.pinned,
+            status=item.status,
+            published_at=item.published_at,
+            updated_at=item.updated_at,
+            version=item.version,
+            url=_site_url(f"/briefings/{slug}/updates/{item.id}"),
+            correction=item.correction,
+        )
+    )
+
+
+def source_json(source: models.Source) -> dict[str, Any]:
+    return _json(Source(slug=source.slug, name=source.name, url=source.url))
+
+
+def _json(representation: BaseModel) -> dict[str, Any]:
+    return representation.model_dump(mode="json")
 
 
 def _site_url(path: str) -> str:
     return str(current_app.config["SITE_URL"]) + path
-
-
-# JSON Schemas ----------------------------------------------------------------------------
-
-
-def _object(properties: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties),
-        "additionalProperties": False,
-    }
-
-
-TEXT: dict[str, Any] = {"type": "string"}
-URL: dict[str, Any] = {"type": "string", "format": "uri"}
-TIME: dict[str, Any] = {"type": "string", "format": "date-time"}
-TIME_OR_NULL: dict[str, Any] = {"type": ["string", "null"], "format": "date-time"}
-SLUG: dict[str, Any] = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"}
-
-BRIEFING_SCHEMA = _object(
-    {
-        "slug": SLUG,
-        "title": TEXT,
-        "standfirst": TEXT,
-        "summary": {**TEXT, "description": "Markdown: the key-developments box."},
-        "status": {"type": "string", "enum": [s.value for s in BriefingStatus]},
-        "timezone": {**TEXT, "description": "IANA name, such as Europe/Kyiv."},
-        "language": {**TEXT, "description": "BCP 47 tag, such as en or en-GB."},
-        "opened_at": TIME_OR_NULL,
-        "ended_at": TIME_OR_NULL,
-        "version": {"type": "integer", "description": "Bumped by every change."},
-        "url": {**URL, "description": "The public live page."},
-    }
-)
-
-UPDATE_SCHEMA = _object(
-    {
-        "id": {"type": "integer"},
-        "briefing": {**SLUG, "description": "The slug of the briefing."},
-        "headline": TEXT,
-        "body": {**TEXT, "description": "Markdown, as written."},
-        "body_html": {**TEXT, "description": "Sanitized HTML rendered from the body."},
-        "sources": {"type": "array", "items": SLUG, "description": "Credited source slugs."},
-        "credit": {**TEXT, "description": "The credit line, e.g. 'With reporting by Reuters'."},
-        "key_event": {"type": "boolean"},
-        "pinned": {"type": "boolean"},
-        "status": {"type": "string", "enum": [s.value for s in UpdateStatus]},
-        "published_at": TIME_OR_NULL,
-        "updated_at": TIME,
-        "version": {"type": "integer", "description": "Send it back when editing."},
-        "url": {**URL, "description": "The public permalink."},
-        "correction": {
-            **TEXT,
-            "description": "Public correction note shown under an edited update ('' if none).",
-        },
-    }
-)
-
-SOURCE_SCHEMA = _object({"slug": SLUG, "name": TEXT, "url": URL})

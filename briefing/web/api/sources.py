@@ -10,35 +10,40 @@ from briefing.models import User
 from briefing.services import sources
 from briefing.services.queries import Page
 from briefing.web.api import bp
-from briefing.web.api.input import Field, RequestBody, string
-from briefing.web.api.representations import SOURCE_SCHEMA, page_json, source_json
+from briefing.web.api.input import RequestBody, Text
+from briefing.web.api.openapi import documented
+from briefing.web.api.representations import Source, SourceList, page_json, source_json
 from briefing.web.api.writes import Created, created
 
-SOURCE_CREATE = RequestBody(
-    {
-        "slug": Field(string(), required=True),
-        "name": Field(string(), required=True),
-        "url": Field(string(), required=True),
-    },
-    SOURCE_SCHEMA["properties"],
-)
+
+class SourceCreate(RequestBody):
+    represents = Source
+    slug: Text
+    name: Text
+    url: Text
 
 
 @bp.get("/sources")
+@documented(SourceList)
 def list_sources() -> Response:
-    """Every source in one page: there are dozens, not thousands."""
+    """Every credited source (one page: there are dozens, not thousands)."""
     return jsonify(page_json(Page(sources.all_sources(), None), source_json))
 
 
 @bp.post("/sources")
+@documented(Source, body=SourceCreate)
 def create_source() -> Response:
+    """Add a source (admins)."""
+
     def create(actor: User, values: dict[str, Any]) -> Created:
         source = sources.create_source(actor=actor, **values)
         return source_json(source), url_for("api.get_source", slug=source.slug, _external=True)
 
-    return created(SOURCE_CREATE, create)
+    return created(SourceCreate, create)
 
 
 @bp.get("/sources/<slug:slug>")
+@documented(Source)
 def get_source(slug: str) -> Response:
+    """Read a source."""
     return jsonify(source_json(sources.source_by_slug(slug)))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from flask import Response, jsonify, url_for
 
-from briefing.models import Update, User
+from briefing import models
+from briefing.models import UpdateStatus, User
 from briefing.services import queries, updates
 from briefing.services.errors import NotFound
 from briefing.services.permissions import may_read, sees_drafts
@@ -14,59 +15,66 @@ from briefing.web.api import bp
 from briefing.web.api.auth import current_actor
 from briefing.web.api.briefings import visible_briefing
 from briefing.web.api.input import (
-    BOOLEAN,
-    MOMENT,
-    POSITIVE_INTEGER,
-    STRINGS,
-    Field,
+    ABSENT,
+    Flag,
+    ListQuery,
+    Moment,
+    OneOf,
+    PositiveInteger,
     RequestBody,
-    choice,
+    Strings,
+    Text,
     json_object,
-    query_cursor,
-    query_limit,
-    string,
+    max_length,
 )
-from briefing.web.api.representations import UPDATE_SCHEMA, page_json, update_json
+from briefing.web.api.openapi import documented
+from briefing.web.api.representations import Update, UpdateList, page_json, update_json
 from briefing.web.api.writes import Created, created
 
-_WRITABLE = {
-    "headline": Field(string(updates.HEADLINE_MAX)),
-    "body": Field(string(updates.BODY_MAX)),
-    "sources": Field(STRINGS),
-    "key_event": Field(BOOLEAN),
-    "pinned": Field(BOOLEAN),
-    "status": Field(choice(updates.SETTABLE_STATUSES)),
-    "published_at": Field(MOMENT),
-}
-UPDATE_CREATE = RequestBody(
-    {**_WRITABLE, "body": Field(string(updates.BODY_MAX), required=True)},
-    UPDATE_SCHEMA["properties"],
-)
-UPDATE_CHANGE = RequestBody(
-    {
-        **_WRITABLE,
-        "version": Field(POSITIVE_INTEGER, required=True),
-        "correction": Field(string(updates.CORRECTION_MAX)),
-    },
-    UPDATE_SCHEMA["properties"],
-)
+
+class _UpdateFields(RequestBody):
+    represents = Update
+    headline: Annotated[Text, max_length(updates.HEADLINE_MAX)] = ABSENT
+    body: Annotated[Text, max_length(updates.BODY_MAX)] = ABSENT
+    sources: Strings = ABSENT
+    key_event: Flag = ABSENT
+    pinned: Flag = ABSENT
+    status: Annotated[UpdateStatus, OneOf(updates.SETTABLE_STATUSES)] = ABSENT
+    published_at: Moment = ABSENT
+
+
+class UpdateCreate(_UpdateFields):
+    body: Annotated[Text, max_length(updates.BODY_MAX)]
+
+
+class UpdateChange(_UpdateFields):
+    version: PositiveInteger
+    correction: Annotated[Text, max_length(updates.CORRECTION_MAX)] = ABSENT
+
+
 ONE_UPDATE = "/briefings/<slug:slug>/updates/<id:update_id>"
 
 
 @bp.get("/briefings/<slug:slug>/updates")
+@documented(UpdateList, query=ListQuery)
 def list_updates(slug: str) -> Response:
+    """Updates of a briefing, newest first, drafts and retractions included (contributors
+    see published updates and their own)."""
     actor = current_actor()
+    query = ListQuery.parse()
     page = queries.all_updates_page(
         visible_briefing(slug),
-        cursor=query_cursor(),
-        limit=query_limit(),
+        cursor=query.cursor or None,
+        limit=query.limit,
         drafts_of=None if sees_drafts(actor) else actor.id,
     )
     return jsonify(page_json(page, update_json))
 
 
 @bp.post("/briefings/<slug:slug>/updates")
+@documented(Update, body=UpdateCreate)
 def create_update(slug: str) -> Response:
+    """Publish an update (editors) or save a draft (status draft; contributors)."""
     briefing = visible_briefing(slug)
 
     def create(actor: User, values: dict[str, Any]) -> Created:
@@ -75,11 +83,13 @@ def create_update(slug: str) -> Response:
             "api.get_update", slug=slug, update_id=item.id, _external=True
         )
 
-    return created(UPDATE_CREATE, create)
+    return created(UpdateCreate, create)
 
 
 @bp.get(ONE_UPDATE)
+@documented(Update)
 def get_update(slug: str, update_id: int) -> Response:
+    """Read an update."""
     item = _update(slug, update_id)
     if not may_read(current_actor(), item):
         raise NotFound(f"No update {update_id} in briefing {slug!r}.")
@@ -87,18 +97,22 @@ def get_update(slug: str, update_id: int) -> Response:
 
 
 @bp.patch(ONE_UPDATE)
+@documented(Update, body=UpdateChange)
 def edit_update(slug: str, update_id: int) -> Response:
+    """Edit an update, naming the version the edit is based on."""
     item = _update(slug, update_id)
-    values = UPDATE_CHANGE.parse(json_object())
+    values = UpdateChange.parse(json_object())
     return jsonify(update_json(updates.edit_update(item, actor=current_actor(), **values)))
 
 
 @bp.delete(ONE_UPDATE)
+@documented()
 def retract_update(slug: str, update_id: int) -> Response:
+    """Retract an update: readers and feeds stop showing it; its history stays."""
     updates.retract_update(_update(slug, update_id), actor=current_actor())
     return Response(status=204)
 
 
-def _update(slug: str, update_id: int) -> Update:
+def _update(slug: str, update_id: int) -> models.Update:
     """The update, whatever its status: the verbs decide who may touch it."""
     return queries.update_in(visible_briefing(slug), update_id, public=False)

@@ -29,7 +29,7 @@ JSON = "application/json"
 Created = tuple[dict[str, Any], str]
 
 
-def created(body: RequestBody, create: Callable[[User, dict[str, Any]], Created]) -> Response:
+def created(body: type[RequestBody], create: Callable[[User, dict[str, Any]], Created]) -> Response:
     """Call `create(actor, values)` with the parsed body, once per Idempotency-Key: a repeat
     of the key gets the first response again."""
     actor, payload = current_actor(), json_object()

@@ -126,8 +126,8 @@ class Api:
         return self.request("DELETE", url, **kwargs)
 
 
-@pytest.fixture(scope="session")
-def openapi() -> Document:
+@pytest.fixture
+def openapi(app: Flask) -> Document:
     return Document(document())
 
 

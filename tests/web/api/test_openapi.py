@@ -57,6 +57,8 @@ def test_request_bodies_refuse_unknown_properties(openapi):
         for operation in item.values():
             if isinstance(operation, dict) and "requestBody" in operation:
                 schema = operation["requestBody"]["content"]["application/json"]["schema"]
+                if "$ref" in schema:
+                    schema = openapi.at(schema["$ref"].removeprefix("#"))
                 assert schema["additionalProperties"] is False
 
 
