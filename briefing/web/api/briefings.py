@@ -22,7 +22,13 @@ from briefing.web.api.input import (
     max_length,
 )
 from briefing.web.api.openapi import documented
-from briefing.web.api.representations import Briefing, BriefingList, briefing_json, page_json
+from briefing.web.api.representations import (
+    Briefing,
+    BriefingList,
+    briefing_json,
+    page_json,
+    represent_briefing,
+)
 from briefing.web.api.writes import Created, created
 
 
@@ -49,7 +55,7 @@ def list_briefings() -> Response:
     page = queries.briefings_page(
         cursor=query.cursor or None, limit=query.limit, public=not sees_drafts(current_actor())
     )
-    return jsonify(page_json(page, briefing_json))
+    return jsonify(page_json(page, BriefingList, represent_briefing))
 
 
 @bp.post("/briefings")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 
 from annotated_types import GroupedMetadata
 from flask import request
@@ -123,7 +123,8 @@ class Query(BaseModel):
     model_config = ConfigDict(strict=True)
 
     @classmethod
-    def parse(cls) -> Any:
+    def parse(cls) -> Self:
+        """This request's parameters, checked and converted."""
         try:
             return cls.model_validate(request.args.to_dict())
         except ValidationError as error:

@@ -8,7 +8,7 @@ named as the document names them; the database models are `models.Briefing` and 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from flask import current_app
 from pydantic import (
@@ -44,6 +44,16 @@ class Representation(BaseModel):
     """Every field always present; nothing else."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @classmethod
+    def of(cls, thing: object, **computed: Any) -> Self:
+        """The representation of `thing`: each field is its attribute of the same name,
+        unless given here."""
+        values = {
+            name: computed[name] if name in computed else getattr(thing, name)
+            for name in cls.model_fields
+        }
+        return cls(**values)
 
 
 class Briefing(Representation):
@@ -111,54 +121,41 @@ class SourceList(Listing[Source]):
     """A page of sources."""
 
 
-def page_json(page: Page[T], represent: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
+def page_json(
+    page: Page[T], listing: type[Listing[R]], represent: Callable[[T], R]
+) -> dict[str, Any]:
     """One page of a list; `next` is the cursor of the following page."""
-    return {"items": [represent(item) for item in page.items], "next": page.next_cursor}
+    return _json(listing(items=[represent(item) for item in page.items], next=page.next_cursor))
 
 
 def briefing_json(briefing: models.Briefing) -> dict[str, Any]:
-    return _json(
-        Briefing(
-            slug=briefing.slug,
-            title=briefing.title,
-            standfirst=briefing.standfirst,
-            summary=briefing.summary,
-            status=briefing.status,
-            timezone=briefing.timezone,
-            language=briefing.language,
-            opened_at=briefing.opened_at,
-            ended_at=briefing.ended_at,
-            version=briefing.version,
-            url=_site_url(f"/briefings/{briefing.slug}"),
-        )
-    )
+    return _json(represent_briefing(briefing))
 
 
 def update_json(item: models.Update) -> dict[str, Any]:
-    slug = item.briefing.slug
-    return _json(
-        Update(
-            id=item.id,
-            briefing=slug,
-            headline=item.headline,
-            body=item.body,
-            body_html=item.body_html,
-            sources=[source.slug for source in item.sources],
-            credit=item.credit,
-            key_event=item.key_event,
-            pinned=item.pinned,
-            status=item.status,
-            published_at=item.published_at,
-            updated_at=item.updated_at,
-            version=item.version,
-            url=_site_url(f"/briefings/{slug}/updates/{item.id}"),
-            correction=item.correction,
-        )
-    )
+    return _json(represent_update(item))
 
 
 def source_json(source: models.Source) -> dict[str, Any]:
-    return _json(Source(slug=source.slug, name=source.name, url=source.url))
+    return _json(represent_source(source))
+
+
+def represent_briefing(briefing: models.Briefing) -> Briefing:
+    return Briefing.of(briefing, url=_site_url(f"/briefings/{briefing.slug}"))
+
+
+def represent_update(item: models.Update) -> Update:
+    slug = item.briefing.slug
+    return Update.of(
+        item,
+        briefing=slug,
+        sources=[source.slug for source in item.sources],
+        url=_site_url(f"/briefings/{slug}/updates/{item.id}"),
+    )
+
+
+def represent_source(source: models.Source) -> Source:
+    return Source.of(source)
 
 
 def _json(representation: BaseModel) -> dict[str, Any]:

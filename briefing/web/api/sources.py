@@ -12,7 +12,13 @@ from briefing.services.queries import Page
 from briefing.web.api import bp
 from briefing.web.api.input import RequestBody, Text
 from briefing.web.api.openapi import documented
-from briefing.web.api.representations import Source, SourceList, page_json, source_json
+from briefing.web.api.representations import (
+    Source,
+    SourceList,
+    page_json,
+    represent_source,
+    source_json,
+)
 from briefing.web.api.writes import Created, created
 
 
@@ -27,7 +33,7 @@ class SourceCreate(RequestBody):
 @documented(SourceList)
 def list_sources() -> Response:
     """Every credited source (one page: there are dozens, not thousands)."""
-    return jsonify(page_json(Page(sources.all_sources(), None), source_json))
+    return jsonify(page_json(Page(sources.all_sources(), None), SourceList, represent_source))
 
 
 @bp.post("/sources")

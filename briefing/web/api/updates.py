@@ -28,7 +28,13 @@ from briefing.web.api.input import (
     max_length,
 )
 from briefing.web.api.openapi import documented
-from briefing.web.api.representations import Update, UpdateList, page_json, update_json
+from briefing.web.api.representations import (
+    Update,
+    UpdateList,
+    page_json,
+    represent_update,
+    update_json,
+)
 from briefing.web.api.writes import Created, created
 
 
@@ -68,7 +74,7 @@ def list_updates(slug: str) -> Response:
         limit=query.limit,
         drafts_of=None if sees_drafts(actor) else actor.id,
     )
-    return jsonify(page_json(page, update_json))
+    return jsonify(page_json(page, UpdateList, represent_update))
 
 
 @bp.post("/briefings/<slug:slug>/updates")

@@ -113,3 +113,15 @@ def test_document_refuses_missing_and_read_only_fields(openapi, template, method
 
 def test_served_document_is_the_one_the_tests_check_against(api_as, openapi):
     assert api_as(None).get("/api/v1/openapi.json").get_json() == openapi.doc
+
+
+def test_every_operation_has_its_own_id_and_a_summary(openapi):
+    operations = [
+        operation
+        for item in openapi.doc["paths"].values()
+        for method, operation in item.items()
+        if method != "parameters"
+    ]
+    ids = [operation["operationId"] for operation in operations]
+    assert len(set(ids)) == len(ids)
+    assert all(operation["summary"].endswith(".") for operation in operations)
