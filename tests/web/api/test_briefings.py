@@ -75,6 +75,27 @@ def test_invalid_briefing_is_refused_naming_the_field(api, payload, field):
     assert [e["field"] for e in response.get_json()["errors"]] == [field]
 
 
+@pytest.mark.parametrize(
+    ("payload", "field", "message"),
+    [
+        ({"title": 5}, "title", "Must be a string."),
+        ({"title": "Ok", "slug": None}, "slug", "Must be a string."),
+        ({"title": "Ok", "status": "archived"}, "status", "Must be one of: draft, live, ended."),
+        ({"title": "Ok", "status": True}, "status", "Must be one of: draft, live, ended."),
+        (
+            {"title": "Ok", "opened_at": "2026-11-20T10:30:00Z"},
+            "opened_at",
+            "This field is read-only.",
+        ),
+        ({"title": "Ok", "colour": "red"}, "colour", "Unknown field."),
+    ],
+)
+def test_wrong_briefing_fields_are_named_with_a_clear_message(api, payload, field, message):
+    response = api.post("/api/v1/briefings", payload)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [{"field": field, "message": message}]
+
+
 def test_a_taken_slug_is_refused(api, briefing):
     response = api.post("/api/v1/briefings", {"title": "Again", "slug": "war"})
     assert response.status_code == 422

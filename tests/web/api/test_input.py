@@ -233,7 +233,16 @@ def test_unicode_text_round_trips(api, briefing):
 def test_bad_limit_is_422(api, briefing, query):
     for url in (f"{UPDATES}?{query}", f"/api/v1/briefings?{query}"):
         body = assert_problem(api.get(url), 422)
-        assert body["errors"][0]["field"] == "limit"
+        assert body["errors"] == [
+            {"field": "limit", "message": "Must be a whole number from 1 to 100."}
+        ]
+
+
+def test_query_parameters_the_api_does_not_know_are_ignored(api, briefing, make_update):
+    make_update(briefing)
+    response = api.get(f"{UPDATES}?limit=5&utm_source=newsletter&cursor=")
+    assert response.status_code == 200
+    assert len(response.get_json()["items"]) == 1
 
 
 @pytest.mark.parametrize(
