@@ -163,7 +163,8 @@ def _refused(message: str) -> WrapValidator:
 
 
 def _storable(value: str) -> str:
-    """Text the databases can hold: no NUL, no unpaired surrogate (from a `\\ud800` escape)."""
+    """Text the databases can hold: no NUL, no unpaired surrogate (from a `\\ud800` escape).
+    Pydantic's `str` takes both; PostgreSQL refuses the one and UTF-8 cannot encode the other."""
     if "\x00" in value:
         raise PydanticCustomError("refused", "Must not contain NUL characters.")
     try:
@@ -180,12 +181,8 @@ def _all_storable(values: list[str]) -> list[str]:
 def _from_iso(value: Any) -> Any:
     # Strict mode takes only datetime objects from Python values, and JSON carries text:
     # the stdlib's ISO 8601 parser reads it (pydantic's lax mode would also take Unix times).
-    if not isinstance(value, str):
-        return value
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError("not ISO 8601") from None  # worded by Moment's _refused
+    # A ValueError from it is worded by Moment's _refused.
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def max_length(limit: int) -> Any:
@@ -197,7 +194,8 @@ def max_length(limit: int) -> Any:
 @dataclass(frozen=True)
 class OneOf(GroupedMetadata):
     """One of the given values of an enum, by name. Strictness is off for it: JSON has
-    no enums, only their names."""
+    no enums, only their names. A subset (such as the statuses a client may set) is both
+    checked and documented; pydantic's own enum type would accept and show every member."""
 
     choices: tuple[StrEnum, ...]
 
