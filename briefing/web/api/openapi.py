@@ -310,6 +310,8 @@ def _document() -> dict[str, Any]:
         if not rule.endpoint.startswith(f"{bp.name}."):
             continue
         view = current_app.view_functions[rule.endpoint]
+        if view not in OPERATIONS:
+            raise LookupError(f"The API view {rule.endpoint} needs a @documented declaration.")
         path = PARAMETER.sub(r"{\2}", rule.rule)
         for method in sorted((rule.methods or set()) - IGNORED_METHODS):
             method = method.lower()
