@@ -21,7 +21,7 @@ from briefing.database import upgrade_schema
 from briefing.extensions import db
 from briefing.models import BriefingStatus, Role
 from briefing.models.base import utcnow
-from briefing.services import briefings, queries, updates, users
+from briefing.services import briefings, timeline, updates, users
 from briefing.services.sources import seed_default_sources
 
 SOURCES = [["reuters"], ["afp", "reuters"], ["ap"], ["dpa", "ukrinform", "afp"], []]
@@ -94,9 +94,9 @@ def run(*, quick: bool, database_url: str | None) -> None:
     repeat = 100 if quick else 300
     app, url, middle_id, seeded = seeded_app(count, database_url)
     with app.app_context():
-        briefing = queries.briefing_by_slug("bench")
-        middle = queries.update_in(briefing, middle_id)
-        deep_cursor = queries.cursor_including(middle)
+        briefing = timeline.briefing_by_slug("bench")
+        middle = timeline.update_in(briefing, middle_id)
+        deep_cursor = timeline.cursor_including(middle)
         db.session.remove()
 
     client = app.test_client()

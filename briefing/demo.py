@@ -14,8 +14,8 @@ from flask import current_app
 
 from briefing.models import Briefing, BriefingStatus, Role, Update, User
 from briefing.services import briefings as briefing_service
-from briefing.services import queries
 from briefing.services import sources as source_service
+from briefing.services import timeline
 from briefing.services import updates as update_service
 from briefing.services import users as user_service
 
@@ -292,14 +292,14 @@ def seed(admin_password: str) -> SeedResult:
         _account(email, name, Role.EDITOR, secrets.token_urlsafe(24))[0] for email, name in EDITORS
     ]
     if briefing_service.slug_taken(DEMO_SLUG):
-        briefing = queries.briefing_by_slug(DEMO_SLUG, public=False)
+        briefing = timeline.briefing_by_slug(DEMO_SLUG, public=False)
     else:
         briefing = _demo_briefing(editors)
     return SeedResult(
         created_admin=created_admin,
         admin_email=ADMIN_EMAIL,
         url=f"{current_app.config['SITE_URL']}/briefings/{DEMO_SLUG}",
-        update_count=queries.published_count(briefing),
+        update_count=timeline.published_count(briefing),
     )
 
 

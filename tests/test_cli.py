@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from briefing.extensions import db
 from briefing.models import Role
-from briefing.services import queries
+from briefing.services import timeline
 from briefing.services import users as user_service
 from briefing.services.sources import DEFAULT_SOURCES, all_sources
 from tests.rendering.hostile import assert_safe_html, parse_fragment
@@ -98,18 +98,18 @@ def test_seed_demo_creates_a_live_briefing_with_a_day_of_updates(runner, app):
     assert result.exit_code == 0, result.output
     assert f"{app.config['SITE_URL']}/briefings/demo" in result.stdout
 
-    briefing = queries.briefing_by_slug("demo")
+    briefing = timeline.briefing_by_slug("demo")
     assert (briefing.status.value, briefing.timezone) == ("live", "Europe/Kyiv")
     assert briefing.title and briefing.standfirst
     summary = parse_fragment(briefing.summary_html)
     assert len(summary.findall(".//ul/li")) >= 3
 
-    updates = queries.updates_page(briefing, limit=100, oldest_first=True).items
+    updates = timeline.updates_page(briefing, limit=100, oldest_first=True).items
     assert 18 <= len(updates) <= 25
     assert f"({len(updates)} updates)" in result.stdout
     assert sum(u.pinned for u in updates) == 1
-    assert len(queries.key_events(briefing)) >= 4
-    assert len(queries.sources_used(briefing)) >= 5
+    assert len(timeline.key_events(briefing)) >= 4
+    assert len(timeline.sources_used(briefing)) >= 5
     assert {len(u.sources) for u in updates} >= {0, 1, 2, 3}
     assert any(u.headline for u in updates) and any(not u.headline for u in updates)
     assert len({u.author_id for u in updates}) >= 2
@@ -123,7 +123,7 @@ def test_seed_demo_creates_a_live_briefing_with_a_day_of_updates(runner, app):
 
     (corrected,) = [u for u in updates if u.correction]
     assert corrected.edited_at is not None and corrected.version == 2
-    assert len(queries.revisions_of(corrected)) == 1
+    assert len(timeline.revisions_of(corrected)) == 1
     for item in updates:
         assert_safe_html(item.body_html)
     assert any(parse_fragment(u.body_html).findall(".//blockquote") for u in updates)
@@ -140,8 +140,8 @@ def test_seed_demo_prints_an_admin_password_that_works(runner):
 
 def test_seed_demo_run_twice_changes_nothing(runner):
     first = runner.invoke(args=["seed-demo"])
-    briefing = queries.briefing_by_slug("demo")
-    version, count = briefing.version, len(queries.updates_page(briefing, limit=100).items)
+    briefing = timeline.briefing_by_slug("demo")
+    version, count = briefing.version, len(timeline.updates_page(briefing, limit=100).items)
     (password,) = ADMIN_LINE.findall(first.stdout)
 
     second = runner.invoke(args=["seed-demo"])
@@ -150,7 +150,7 @@ def test_seed_demo_run_twice_changes_nothing(runner):
     db.session.expire_all()
     assert ADMIN_LINE.findall(second.stdout) == []
     assert f"({count} updates)" in second.stdout
-    briefing = queries.briefing_by_slug("demo")
+    briefing = timeline.briefing_by_slug("demo")
     assert briefing.version == version
-    assert len(queries.updates_page(briefing, limit=100).items) == count
+    assert len(timeline.updates_page(briefing, limit=100).items) == count
     assert user_service.authenticate("admin@briefing.example", password) is not None

@@ -1,6 +1,6 @@
 """Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1, per briefing and site-wide.
 
-Read functions (services/queries.py) → a plain feed document (model.py) → one builder per
+Read functions (services/feed_queries.py) → a plain feed document (model.py) → one builder per
 format (rss.py, atom.py, jsonfeed.py) → bytes, cached by scope, version and format
 (cache.py). WebSub pings follow each commit that changes an entry (websub.py).
 """
@@ -16,8 +16,9 @@ from briefing.feeds import model, websub
 from briefing.feeds.cache import CachedFeed, FeedCache, serialize
 from briefing.feeds.model import TOMBSTONE_WINDOW, Site
 from briefing.models.base import utcnow
-from briefing.services import queries
-from briefing.services.queries import FeedState, SiteFeedState
+from briefing.services import feed_queries, timeline
+from briefing.services.changes import BriefingVersion
+from briefing.services.feed_queries import SiteFeedState
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -30,15 +31,15 @@ class Feeds:
     cache: FeedCache
     max_age: int
 
-    def briefing(self, slug: str, state: FeedState, fmt: str) -> CachedFeed:
+    def briefing(self, slug: str, state: BriefingVersion, fmt: str) -> CachedFeed:
         """A public briefing's feed at the version in `state`; built only on a miss."""
 
         def build() -> CachedFeed:
-            briefing = queries.briefing_by_slug(slug)
+            briefing = timeline.briefing_by_slug(slug)
             document = model.briefing_feed(
                 briefing,
-                queries.latest_published(briefing),
-                queries.recent_retractions(briefing, utcnow() - TOMBSTONE_WINDOW),
+                feed_queries.latest_published(briefing),
+                feed_queries.recent_retractions(briefing, utcnow() - TOMBSTONE_WINDOW),
                 site=self.site,
             )
             return serialize(
@@ -57,11 +58,11 @@ class Feeds:
 
         def build() -> CachedFeed:
             now = utcnow()
-            briefings = queries.site_feed_briefings(now)
+            briefings = feed_queries.site_feed_briefings(now)
             document = model.site_feed(
-                queries.latest_published(briefings),
-                queries.recent_retractions(briefings, now - TOMBSTONE_WINDOW),
-                queries.sources_credited(briefings),
+                feed_queries.latest_published(briefings),
+                feed_queries.recent_retractions(briefings, now - TOMBSTONE_WINDOW),
+                feed_queries.sources_credited(briefings),
                 updated=updated,
                 site=self.site,
             )

@@ -22,7 +22,7 @@ from flask import Flask
 from briefing.feeds.model import FORMATS, Site
 from briefing.live.broker import subscribe_after_commit
 from briefing.models import ChangeKind
-from briefing.services import queries
+from briefing.services import changes
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +106,8 @@ class HubPinger:
     def _topics(self, rings: Sequence[tuple[int, int]]) -> list[str]:
         """Feed URLs changed by these rings: the briefing's three and the site-wide three."""
         with self.app.app_context():
-            changes = queries.logged_changes(rings)
-        slugs = sorted({slug for slug, kind in changes if kind in FEED_CHANGES})
+            logged = changes.logged_changes(rings)
+        slugs = sorted({slug for slug, kind in logged if kind in FEED_CHANGES})
         if not slugs:
             return []
         return [self.site.feed_url(slug, fmt) for slug in [*slugs, None] for fmt in FORMATS]

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from briefing.extensions import db
 from briefing.models import Briefing, ChangeKind, Update, UpdateStatus
 from briefing.rendering.timefmt import iso
-from briefing.services import queries
+from briefing.services import timeline
 from briefing.services.changes import changes_since
 
 # Editors' drafts advance the sequence but are nobody else's business.
@@ -56,7 +56,7 @@ def read_events(briefing_id: int, after: int, limit: int = 500) -> Batch:
     briefing = db.session.get(Briefing, briefing_id)
     assert briefing is not None
     wanted = {c.update_id for c in changes if c.update_id is not None}
-    updates = {u.id: u for u in queries.updates_by_id(wanted)}
+    updates = {u.id: u for u in timeline.updates_by_id(wanted)}
     events = [
         event
         for change in changes

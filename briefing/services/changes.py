@@ -2,15 +2,21 @@
 
 Rows are written inside the caller's transaction; the broker is rung only after that
 transaction commits (see live/broker.py), so a listener never reads a change that is not there.
+Readers find what changed (`changes_since`, `logged_changes`) and caches key on the version
+(`briefing_version`).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from briefing.extensions import db
-from briefing.models import Briefing, Change, ChangeKind, Update
+from briefing.models import Briefing, BriefingStatus, Change, ChangeKind, Update
 from briefing.models.base import utcnow
 
 PENDING_RINGS = "briefing.pending_rings"
@@ -56,3 +62,49 @@ def changes_since(briefing_id: int, seq: int, limit: int = 500) -> list[Change]:
             .limit(limit)
         )
     )
+
+
+def logged_changes(rings: Sequence[tuple[int, int]]) -> list[tuple[str, ChangeKind]]:
+    """(briefing slug, kind) of these `(briefing_id, seq)` change-log rows, for briefings
+    readers can see."""
+    seqs: dict[int, list[int]] = {}
+    for briefing_id, seq in rings:
+        seqs.setdefault(briefing_id, []).append(seq)
+    if not seqs:
+        return []
+    rows = db.session.execute(
+        select(Briefing.slug, Change.kind)
+        .join(Briefing, Briefing.id == Change.briefing_id)
+        .where(
+            or_(*(and_(Change.briefing_id == b, Change.seq.in_(s)) for b, s in seqs.items())),
+            Briefing.status != BriefingStatus.DRAFT,
+        )
+        .order_by(Change.briefing_id, Change.seq)
+    ).all()
+    return [(slug, kind) for slug, kind in rows]
+
+
+@dataclass(frozen=True)
+class BriefingVersion:
+    """What a cache needs to find a briefing's cached bytes: its id, status and version
+    (the seq of its last change) and when that change happened."""
+
+    briefing_id: int
+    status: BriefingStatus
+    version: int
+    changed_at: datetime
+
+
+# Built once: on a cached response, building the statement would cost more than running it.
+_VERSION = select(Briefing.id, Briefing.status, Briefing.version, Briefing.changed_at).where(
+    Briefing.slug == bindparam("slug")
+)
+
+
+def briefing_version(slug: str) -> BriefingVersion | None:
+    """The briefing's current version, drafts included, by one indexed lookup. It runs on
+    a connection of its own, not the ORM session, so a request answered from a cache opens
+    no session and runs this one statement."""
+    with db.engine.connect() as connection:
+        row = connection.execute(_VERSION, {"slug": slug}).one_or_none()
+    return None if row is None else BriefingVersion(*row)

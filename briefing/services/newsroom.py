@@ -9,7 +9,7 @@ from sqlalchemy import case, func, select
 
 from briefing.extensions import db
 from briefing.models import Briefing, BriefingStatus, Update, UpdateSource, UpdateStatus, User
-from briefing.services.queries import _aware, _loaded  # the reader side's eager loads
+from briefing.services.timeline import aware_utc, eager_loads  # the reader side's eager loads
 
 # Live coverage first: that is where the newsroom works.
 _STATUS_ORDER = {BriefingStatus.LIVE: 0, BriefingStatus.DRAFT: 1, BriefingStatus.ENDED: 2}
@@ -43,7 +43,9 @@ def dashboard(limit: int = 200) -> list[DashboardEntry]:
         .order_by(Briefing.changed_at.desc())
         .limit(limit)
     ).all()
-    entries = [DashboardEntry(b, _aware(last), int(n or 0), int(d or 0)) for b, last, n, d in rows]
+    entries = [
+        DashboardEntry(b, aware_utc(last), int(n or 0), int(d or 0)) for b, last, n, d in rows
+    ]
     entries.sort(key=lambda e: _STATUS_ORDER[e.briefing.status])
     return entries
 
@@ -56,7 +58,7 @@ def drafts(briefing: Briefing, *, author: User | None = None) -> list[Update]:
     )
     if author is not None:
         query = query.where(Update.author_id == author.id)
-    return list(db.session.scalars(query.order_by(Update.id).options(*_loaded())))
+    return list(db.session.scalars(query.order_by(Update.id).options(*eager_loads())))
 
 
 def last_sources_used(briefing: Briefing, author: User) -> list[str]:

@@ -13,7 +13,7 @@ from briefing import feeds
 from briefing.feeds.cache import CachedFeed
 from briefing.models import BriefingStatus
 from briefing.models.base import utcnow
-from briefing.services import queries
+from briefing.services import changes, feed_queries
 from briefing.services.errors import NotFound
 
 bp = Blueprint("feeds", __name__)
@@ -32,12 +32,12 @@ FORMAT = "<any(rss, atom, json):fmt>"
 @bp.get(f"/feed.{FORMAT}")
 def site_feed(fmt: str) -> Response:
     service: feeds.Feeds = current_app.extensions["briefing.feeds"]
-    return _respond(service.site_wide(queries.site_feed_state(utcnow()), fmt))
+    return _respond(service.site_wide(feed_queries.site_feed_state(utcnow()), fmt))
 
 
 @bp.get(f"/briefings/<slug:slug>/feed.{FORMAT}")
 def briefing_feed(slug: str, fmt: str) -> Response:
-    state = queries.feed_state(slug)
+    state = changes.briefing_version(slug)
     if state is None or state.status == BriefingStatus.DRAFT:
         raise NotFound(f"No briefing {slug!r}.")
     service: feeds.Feeds = current_app.extensions["briefing.feeds"]

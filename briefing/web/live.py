@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 from briefing.extensions import db
 from briefing.live.sse import event_stream
 from briefing.models import BriefingStatus
-from briefing.services import queries
+from briefing.services import timeline
 from briefing.services.errors import Invalid
 from briefing.web.caching import conditional
 
@@ -18,7 +18,7 @@ bp = Blueprint("live", __name__)
 
 @bp.get("/briefings/<slug:slug>/events")
 def events(slug: str) -> Response:
-    briefing = queries.briefing_by_slug(slug)
+    briefing = timeline.briefing_by_slug(slug)
     head = briefing.version
     cursor = _cursor(request.headers.get("Last-Event-ID") or request.args.get("since"), head)
     briefing_id = briefing.id
@@ -42,7 +42,7 @@ def events(slug: str) -> Response:
 
 @bp.get("/briefings/<slug:slug>/changes")
 def changes(slug: str) -> Any:
-    briefing = queries.briefing_by_slug(slug)
+    briefing = timeline.briefing_by_slug(slug)
     since = _cursor(request.args.get("since", "0"), briefing.version)
     max_age = current_app.config["LIVE_POLL_AFTER"]
 

@@ -12,7 +12,7 @@ from briefing.extensions import db
 from briefing.models import Briefing
 from briefing.models.base import utcnow
 from briefing.rendering.structured_data import live_blog_posting
-from briefing.services import queries
+from briefing.services import timeline
 from briefing.web.caching import conditional
 from briefing.web.templating import absolute_url
 
@@ -22,13 +22,13 @@ bp = Blueprint("public", __name__)
 
 @bp.get("/")
 def index() -> Any:
-    entries = queries.public_briefings(utcnow())
+    entries = timeline.public_briefings(utcnow())
     return render_template("public/index.html", entries=entries)
 
 
 @bp.get("/briefings/<slug:slug>")
 def briefing_page(slug: str) -> Any:
-    briefing = queries.briefing_by_slug(slug)
+    briefing = timeline.briefing_by_slug(slug)
     oldest_first = request.args.get("order") == "oldest"
     cursor = request.args.get("before") or None
     page_key = f"{'oldest' if oldest_first else 'newest'}:{cursor or ''}"
@@ -42,8 +42,8 @@ def briefing_page(slug: str) -> Any:
 def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bool) -> str:
     first_page = cursor is None
     # The pinned update has its own slot on the first page; later pages show it in its place.
-    pinned = queries.pinned_update(briefing) if first_page else None
-    page = queries.updates_page(
+    pinned = timeline.pinned_update(briefing) if first_page else None
+    page = timeline.updates_page(
         briefing,
         cursor=cursor,
         oldest_first=oldest_first,
@@ -65,17 +65,17 @@ def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bo
         page=page,
         oldest_first=oldest_first,
         first_page=first_page,
-        key_events=queries.key_events(briefing),
-        sources=queries.sources_used(briefing),
-        last_updated=queries.last_published_at(briefing),
+        key_events=timeline.key_events(briefing),
+        sources=timeline.sources_used(briefing),
+        last_updated=timeline.last_published_at(briefing),
         structured=structured,
     )
 
 
 @bp.get("/briefings/<slug:slug>/updates/<id:update_id>")
 def update_page(slug: str, update_id: int) -> Any:
-    briefing = queries.briefing_by_slug(slug)
-    item = queries.update_in(briefing, update_id)
+    briefing = timeline.briefing_by_slug(slug)
+    item = timeline.update_in(briefing, update_id)
     return conditional(
         briefing,
         f"update:{item.id}",
@@ -83,7 +83,7 @@ def update_page(slug: str, update_id: int) -> Any:
             "public/update.html",
             briefing=briefing,
             update=item,
-            context_cursor=queries.cursor_including(item),
+            context_cursor=timeline.cursor_including(item),
         ),
     )
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import lxml.html
 
 from briefing import demo
-from briefing.services import queries
+from briefing.services import feed_queries, timeline
 from tests.feeds.conftest import SITE, fetch
 
 
@@ -15,8 +15,8 @@ def test_the_demo_briefing_feeds_are_correct_in_a_feed_readers_eyes(
     client, app, atom_schema_errors
 ):
     demo.seed("demo-admin-password")
-    briefing = queries.briefing_by_slug(demo.DEMO_SLUG)
-    updates = queries.latest_published(briefing)
+    briefing = timeline.briefing_by_slug(demo.DEMO_SLUG)
+    updates = feed_queries.latest_published(briefing)
     assert 15 <= len(updates) <= 50
     by_id = {f"tag:briefing.invalid,2026:update/{u.id}": u for u in updates}
 

@@ -12,7 +12,7 @@ from briefing import create_app
 from briefing.extensions import db
 from briefing.models import BriefingStatus, UpdateStatus
 from briefing.services import briefings as briefing_service
-from briefing.services import queries
+from briefing.services import feed_queries
 from briefing.services import updates as update_service
 from tests.conftest import base_config
 from tests.feeds.conftest import fetch
@@ -134,7 +134,7 @@ def test_a_warm_request_builds_nothing_and_runs_one_small_query(
 
 def test_the_statement_counter_sees_what_sqlalchemy_runs_too(app, briefing, count_statements):
     with count_statements() as statements:
-        queries.latest_published(briefing)
+        feed_queries.latest_published(briefing)
         db.session.commit()
     assert len(statements) >= 2  # the updates, then their sources and authors
 

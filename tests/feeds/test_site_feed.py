@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from lxml import html
 from sqlalchemy import update as sql_update
 
 from briefing.extensions import db
@@ -119,3 +120,30 @@ def test_site_feed_of_an_empty_site_is_valid(feed):
     for fmt in ("rss", "atom", "json"):
         fetched = feed(f"/feed.{fmt}")
         assert fetched.entries == []
+
+
+def test_the_index_and_the_site_feed_cover_the_same_briefings(
+    client, feed, editor, make_briefing, make_update
+):
+    live = make_briefing(title="Live", slug="live")
+    recent = make_briefing(title="Recently ended", slug="recent")
+    old = make_briefing(title="Long ended", slug="old")
+    make_briefing(title="Draft", slug="draft", status=BriefingStatus.DRAFT)
+    for item in (live, recent, old):
+        make_update(item, body=f"{item.title}.")
+    for item in (recent, old):
+        briefing_service.change_briefing(item, actor=editor, status=BriefingStatus.ENDED)
+    for item, days in ((recent, 29), (old, 31)):
+        db.session.execute(
+            sql_update(Briefing)
+            .where(Briefing.id == item.id)
+            .values(ended_at=utcnow() - timedelta(days=days))
+        )
+    db.session.commit()
+
+    index = html.fromstring(client.get("/").data)
+    links = index.xpath("//main//a[starts-with(@href, '/briefings/')]")
+    listed = {link.get("href") for link in links}
+    in_feed = {e["_briefing"]["briefing"]["url"] for e in feed("/feed.json").json()["items"]}
+    assert listed == {"/briefings/live", "/briefings/recent"}
+    assert in_feed == {f"{SITE}{path}" for path in listed}

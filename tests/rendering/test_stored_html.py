@@ -7,7 +7,7 @@ import pytest
 
 from briefing.extensions import db
 from briefing.services import briefings as briefing_service
-from briefing.services import queries
+from briefing.services import timeline
 from briefing.services import updates as update_service
 from tests.rendering.hostile import HOSTILE_BODIES, assert_safe_html
 
@@ -37,7 +37,7 @@ def test_every_stored_case_is_in_the_hostile_set():
 def test_update_body_is_stored_as_harmless_html(briefing, make_update, body):
     item = make_update(briefing, body=body, headline="Hostile input", sources=["reuters"])
     db.session.expire_all()
-    assert_safe_html(queries.update_in(briefing, item.id).body_html)
+    assert_safe_html(timeline.update_in(briefing, item.id).body_html)
 
 
 @pytest.mark.parametrize("body", STORED_BODIES)
@@ -45,7 +45,7 @@ def test_edited_update_body_is_stored_as_harmless_html(briefing, make_update, ed
     item = make_update(briefing, body="Explosions heard in the city centre.")
     update_service.edit_update(item, actor=editor, version=item.version, body=body)
     db.session.expire_all()
-    assert_safe_html(queries.update_in(briefing, item.id).body_html)
+    assert_safe_html(timeline.update_in(briefing, item.id).body_html)
 
 
 @pytest.mark.parametrize(
@@ -54,4 +54,4 @@ def test_edited_update_body_is_stored_as_harmless_html(briefing, make_update, ed
 def test_briefing_summary_is_stored_as_harmless_html(briefing, editor, body):
     briefing_service.change_briefing(briefing, actor=editor, summary=body)
     db.session.expire_all()
-    assert_safe_html(queries.briefing_by_slug(briefing.slug).summary_html)
+    assert_safe_html(timeline.briefing_by_slug(briefing.slug).summary_html)

@@ -8,7 +8,7 @@ from flask import Response, jsonify, url_for
 
 from briefing import models
 from briefing.models import BriefingStatus, User
-from briefing.services import briefings, queries
+from briefing.services import briefings, timeline
 from briefing.services.permissions import sees_drafts
 from briefing.web.api import bp
 from briefing.web.api.auth import current_actor
@@ -52,7 +52,7 @@ class BriefingCreate(BriefingChange):
 def list_briefings() -> Response:
     """Briefings, newest first (drafts only for editors)."""
     query = ListQuery.parse()
-    page = queries.briefings_page(
+    page = timeline.briefings_page(
         cursor=query.cursor or None, limit=query.limit, public=not sees_drafts(current_actor())
     )
     return jsonify(page_json(page, BriefingList, represent_briefing))
@@ -91,4 +91,4 @@ def change_briefing(slug: str) -> Response:
 
 
 def visible_briefing(slug: str) -> models.Briefing:
-    return queries.briefing_by_slug(slug, public=not sees_drafts(current_actor()))
+    return timeline.briefing_by_slug(slug, public=not sees_drafts(current_actor()))

@@ -25,7 +25,7 @@ from briefing import models
 from briefing.models import BriefingStatus, UpdateStatus
 from briefing.rendering.timefmt import iso
 from briefing.services.checks import SLUG_RE
-from briefing.services.queries import Page
+from briefing.services.timeline import Page
 
 T = TypeVar("T")
 R = TypeVar("R", bound=BaseModel)

@@ -8,7 +8,7 @@ from flask import Response, jsonify, url_for
 
 from briefing.models import User
 from briefing.services import sources
-from briefing.services.queries import Page
+from briefing.services.timeline import Page
 from briefing.web.api import bp
 from briefing.web.api.input import RequestBody, Text
 from briefing.web.api.openapi import documented

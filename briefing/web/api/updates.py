@@ -8,7 +8,7 @@ from flask import Response, jsonify, url_for
 
 from briefing import models
 from briefing.models import UpdateStatus, User
-from briefing.services import queries, updates
+from briefing.services import timeline, updates
 from briefing.services.errors import NotFound
 from briefing.services.permissions import may_read, sees_drafts
 from briefing.web.api import bp
@@ -68,7 +68,7 @@ def list_updates(slug: str) -> Response:
     see published updates and their own)."""
     actor = current_actor()
     query = ListQuery.parse()
-    page = queries.all_updates_page(
+    page = timeline.all_updates_page(
         visible_briefing(slug),
         cursor=query.cursor or None,
         limit=query.limit,
@@ -121,4 +121,4 @@ def retract_update(slug: str, update_id: int) -> Response:
 
 def _update(slug: str, update_id: int) -> models.Update:
     """The update, whatever its status: the verbs decide who may touch it."""
-    return queries.update_in(visible_briefing(slug), update_id, public=False)
+    return timeline.update_in(visible_briefing(slug), update_id, public=False)

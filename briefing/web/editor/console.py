@@ -29,7 +29,7 @@ from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus
 from briefing.models.base import utcnow
 from briefing.rendering.credit import credit_line
 from briefing.rendering.markdown import clean_text, render_markdown
-from briefing.services import idempotency, newsroom, queries, updates
+from briefing.services import idempotency, newsroom, timeline, updates
 from briefing.services.errors import Conflict, Invalid, NotFound
 from briefing.services.permissions import require_may_touch, sees_drafts
 from briefing.services.sources import all_sources
@@ -112,7 +112,7 @@ def compose(slug: str) -> Any:
             return _replayed(briefing, replay)
         claim = idempotency.claim(user, key, print_)
     try:
-        pinned_before = queries.pinned_update(briefing) if values["pinned"] else None
+        pinned_before = timeline.pinned_update(briefing) if values["pinned"] else None
         item = updates.create_update(briefing, actor=user, **values)
     except Invalid as error:
         show_errors(form, error)
@@ -149,7 +149,7 @@ def _replayed(briefing: Briefing, replay: idempotency.Replay) -> Any:
             return jsonify(detail=detail, pending=True), 409
         flash(detail, "info")
         return redirect(url_for("editor.console", slug=briefing.slug))
-    item = queries.update_in(briefing, json.loads(replay.body)["update_id"], public=False)
+    item = timeline.update_in(briefing, json.loads(replay.body)["update_id"], public=False)
     return _posted(briefing, item)
 
 
@@ -252,7 +252,7 @@ def _edit_page(
         "update": item,
         "form": form,
         "conflict": conflict,
-        "last_revision": queries.revisions_of(conflict)[0:1] if conflict else [],
+        "last_revision": timeline.revisions_of(conflict)[0:1] if conflict else [],
     }
     if wants_json():
         html = render_template("editor/_edit_form.html", **context)
@@ -282,7 +282,7 @@ def delete(slug: str, update_id: int) -> Any:
 def pin(slug: str, update_id: int) -> Any:
     briefing = _briefing(slug)
     item = _update(briefing, update_id)
-    before = queries.pinned_update(briefing)
+    before = timeline.pinned_update(briefing)
     updates.set_pinned(item, actor=actor(), pinned=_switched_on())
     message = "Pinned to the top of the page." if item.pinned else "Unpinned."
     return _acted(briefing, item, message, also=[before])
@@ -325,7 +325,7 @@ def publish(slug: str, update_id: int) -> Any:
 def history(slug: str, update_id: int) -> Any:
     briefing = _briefing(slug)
     item = _update(briefing, update_id)
-    context = {"briefing": briefing, "update": item, "revisions": queries.revisions_of(item)}
+    context = {"briefing": briefing, "update": item, "revisions": timeline.revisions_of(item)}
     if wants_json():
         return jsonify(html=render_template("editor/_history.html", **context))
     return render_template("editor/history.html", **context)
@@ -374,7 +374,7 @@ def _console_page(
     user = actor()
     remembered = newsroom.last_sources_used(briefing, user)
     form.sources.choices = source_choices(all_sources(), list(form.sources.data or remembered))
-    page = queries.updates_page(
+    page = timeline.updates_page(
         briefing, cursor=request.args.get("before") or None, limit=CONSOLE_PAGE
     )
     html = render_template(
@@ -391,12 +391,12 @@ def _console_page(
 
 
 def _briefing(slug: str) -> Briefing:
-    return queries.briefing_by_slug(slug, public=False)
+    return timeline.briefing_by_slug(slug, public=False)
 
 
 def _update(briefing: Briefing, update_id: int) -> Update:
     """Any update of the briefing the user may see; the verbs decide what they may do."""
-    item = queries.update_in(briefing, update_id, public=False)
+    item = timeline.update_in(briefing, update_id, public=False)
     user = actor()
     if item.status == UpdateStatus.DELETED or not (
         sees_drafts(user) or item.is_published or item.author_id == user.id

@@ -8,7 +8,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from briefing.models import Briefing, BriefingStatus, Role
 from briefing.rendering.markdown import render_markdown
-from briefing.services import briefings, queries
+from briefing.services import briefings, timeline
 from briefing.services.errors import Invalid
 from briefing.web.editor import bp, wants_json
 from briefing.web.editor.auth import actor, requires
@@ -23,7 +23,7 @@ STATUS_MESSAGES = {
 @bp.route("/briefings/<slug:slug>/settings", methods=["GET", "POST"])
 @requires(Role.EDITOR)
 def settings(slug: str) -> Any:
-    briefing = queries.briefing_by_slug(slug, public=False)
+    briefing = timeline.briefing_by_slug(slug, public=False)
     if request.method == "GET":
         form = SettingsForm(formdata=None, obj=briefing, current_timezone=briefing.timezone)
         return _page(briefing, form)
@@ -53,14 +53,14 @@ def settings(slug: str) -> Any:
 @requires(Role.EDITOR)
 def summary_preview(slug: str) -> Any:
     """The summary box as readers will see it; not saved."""
-    queries.briefing_by_slug(slug, public=False)
+    timeline.briefing_by_slug(slug, public=False)
     return jsonify(html=render_markdown(request.form.get("summary", "")))
 
 
 @bp.post("/briefings/<slug:slug>/status")
 @requires(Role.EDITOR)
 def change_status(slug: str) -> Any:
-    briefing = queries.briefing_by_slug(slug, public=False)
+    briefing = timeline.briefing_by_slug(slug, public=False)
     form = StatusForm()
     try:
         status = BriefingStatus(form.status.data or "")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from briefing.extensions import db
 from briefing.models import Role, Update, UpdateStatus
-from briefing.services import queries
+from briefing.services import timeline
 from briefing.services import updates as update_service
 from tests.web.editor.conftest import JSON, parse, texts
 
@@ -36,7 +36,7 @@ def test_publishing_from_the_composer_redirects_to_the_console_and_reaches_reade
         button=("action", "publish"),
     )  # fmt: skip
     assert response.status_code == 302
-    [item] = queries.updates_page(briefing).items
+    [item] = timeline.updates_page(briefing).items
     assert response.headers["Location"] == f"{CONSOLE}#update-{item.id}"
     assert [s.slug for s in item.sources] == ["reuters", "afp"]
 
@@ -174,7 +174,7 @@ def test_edit_saves_a_revision_and_marks_the_update_edited(desk, briefing, make_
     url = f"{CONSOLE}/updates/{item.id}/edit"
     response = desk.submit(url, {"body": "Twelve homes flooded.", "correction": "Count fixed."})
     assert response.headers["Location"] == f"{CONSOLE}#update-{item.id}"
-    item = queries.update_in(briefing, item.id)
+    item = timeline.update_in(briefing, item.id)
     assert (item.body, item.version, item.correction) == (
         "Twelve homes flooded.",
         2,
@@ -213,7 +213,7 @@ def test_stale_edit_is_refused_with_both_versions_and_keeps_the_text(
     assert mine.xpath(".//input[@name='headline']/@value") == ["Mine"]
     # Saving again replaces the version just shown, deliberately.
     assert mine.xpath(".//input[@name='version']/@value") == ["2"]
-    assert queries.update_in(briefing, item.id).body == "Their newer text."
+    assert timeline.update_in(briefing, item.id).body == "Their newer text."
 
     as_json = desk.post(url, {"version": "1", "body": "My own text."}, json=True)
     assert as_json.status_code == 409
@@ -223,7 +223,7 @@ def test_stale_edit_is_refused_with_both_versions_and_keeps_the_text(
 
     saved = desk.post(url, {"version": "2", "body": "My own text."})
     assert saved.status_code == 303
-    assert queries.update_in(briefing, item.id).body == "My own text."
+    assert timeline.update_in(briefing, item.id).body == "My own text."
 
 
 def test_edit_form_errors_are_shown_on_their_fields(desk, briefing, make_update):
@@ -255,7 +255,7 @@ def test_contributor_drafts_wait_for_an_editor_who_publishes_them(
     form = draft.xpath(".//form[contains(@action,'/publish')]")[0]
     response = desk.submit(CONSOLE, form=f"//form[@action='{form.get('action')}']")
     assert response.status_code == 303
-    [item] = queries.updates_page(briefing).items
+    [item] = timeline.updates_page(briefing).items
     assert item.is_published and item.author_id == contributor.id
     public = lxml.html.fromstring(client.get("/briefings/war").data)
     assert "Train services resume." in texts(public, "//div[@id='updates']")[0]
@@ -271,7 +271,7 @@ def test_publishing_a_draft_that_changed_meanwhile_is_refused(
     assert response.get_json()["message"].startswith("The draft changed since you loaded it")
     [entry] = response.get_json()["updates"]
     assert "v2 by its author" in entry["html"]
-    assert queries.update_in(briefing, draft.id, public=False).status == UpdateStatus.DRAFT
+    assert timeline.update_in(briefing, draft.id, public=False).status == UpdateStatus.DRAFT
 
 
 def test_pin_and_key_event_toggle_and_answer_with_every_changed_fragment(
@@ -283,26 +283,26 @@ def test_pin_and_key_event_toggle_and_answer_with_every_changed_fragment(
     ids = {entry["id"]: entry["html"] for entry in response.get_json()["updates"]}
     assert set(ids) == {first.id, second.id}
     assert "update--pinned" in ids[second.id] and "update--pinned" not in ids[first.id]
-    assert queries.pinned_update(briefing).id == second.id
+    assert timeline.pinned_update(briefing).id == second.id
 
     response = desk.post(f"{CONSOLE}/updates/{second.id}/pin", {"value": "0"})
     assert response.status_code == 303
-    assert queries.pinned_update(briefing) is None
+    assert timeline.pinned_update(briefing) is None
 
     desk.post(f"{CONSOLE}/updates/{first.id}/key-event", {"value": "1"})
-    assert [u.id for u in queries.key_events(briefing)] == [first.id]
+    assert [u.id for u in timeline.key_events(briefing)] == [first.id]
     desk.post(f"{CONSOLE}/updates/{first.id}/key-event", {"value": "0"})
-    assert queries.key_events(briefing) == []
+    assert timeline.key_events(briefing) == []
 
 
 def test_delete_asks_for_confirmation_then_retracts(desk, briefing, make_update, client):
     item = make_update(briefing, body="Wrong town named.")
     confirm = desk.page(f"{CONSOLE}/updates/{item.id}/delete")
     assert texts(confirm, "//h1") == ["Delete this update?"]
-    assert queries.update_in(briefing, item.id).is_published  # asking changed nothing
+    assert timeline.update_in(briefing, item.id).is_published  # asking changed nothing
     response = desk.submit(f"{CONSOLE}/updates/{item.id}/delete")
     assert response.headers["Location"] == CONSOLE
-    assert queries.update_in(briefing, item.id, public=False).status == UpdateStatus.DELETED
+    assert timeline.update_in(briefing, item.id, public=False).status == UpdateStatus.DELETED
     assert client.get(f"/briefings/war/updates/{item.id}").status_code == 404
     assert desk.get(f"{CONSOLE}/updates/{item.id}/edit").status_code == 404
 

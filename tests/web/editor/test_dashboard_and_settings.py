@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import lxml.html
 
 from briefing.models import BriefingStatus, UpdateStatus
-from briefing.services import queries
+from briefing.services import timeline
 from briefing.services.briefings import change_briefing
 from tests.web.editor.conftest import parse, texts
 
@@ -50,7 +50,7 @@ def test_creating_a_briefing_derives_the_slug_when_left_empty(desk, editor):
         form=NEW,
     )  # fmt: skip
     assert response.headers["Location"] == "/editor/briefings/storm-ciaran-live"
-    created = queries.briefing_by_slug("storm-ciaran-live", public=False)
+    created = timeline.briefing_by_slug("storm-ciaran-live", public=False)
     assert (created.status, created.timezone, created.standfirst) == (
         BriefingStatus.DRAFT, "Europe/London", "Gales overnight."
     )  # fmt: skip
@@ -104,7 +104,7 @@ def test_settings_change_title_summary_and_timezone(desk, briefing, client):
     assert texts(public, "//section[contains(@class,'summary-box')]//li") == [
         "Kyiv under attack", "Power cuts"
     ]  # fmt: skip
-    assert queries.briefing_by_slug("war").timezone == "Europe/Warsaw"
+    assert timeline.briefing_by_slug("war").timezone == "Europe/Warsaw"
 
 
 def test_settings_errors_and_summary_preview(desk, briefing):
@@ -119,7 +119,7 @@ def test_settings_errors_and_summary_preview(desk, briefing):
         SETTINGS, {"summary": "*soon*"}, form=SETTINGS_FORM, button=("action", "preview")
     )
     assert parse(page).xpath("//div[@id='summary-preview']//em")[0].text == "soon"
-    assert queries.briefing_by_slug("war").summary == ""
+    assert timeline.briefing_by_slug("war").summary == ""
 
 
 def test_go_live_end_and_reopen(desk, make_briefing, client):
@@ -132,7 +132,7 @@ def test_go_live_end_and_reopen(desk, make_briefing, client):
         assert texts(doc, f"{status_form}//button") == [label]
         response = desk.submit(url, form=status_form)
         assert response.headers["Location"] == url
-        assert queries.briefing_by_slug("coming-up").status.value == status
+        assert timeline.briefing_by_slug("coming-up").status.value == status
     assert client.get("/briefings/coming-up").status_code == 200
 
 

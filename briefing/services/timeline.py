@@ -1,0 +1,293 @@
+"""Read functions for reader pages, the editor and the API: briefings, their timelines and
+the site index. Each returns fully loaded objects in a fixed number of queries, whatever the
+size of the briefing."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from briefing.extensions import db
+from briefing.models import (
+    Briefing,
+    BriefingStatus,
+    Revision,
+    Source,
+    Update,
+    UpdateSource,
+    UpdateStatus,
+)
+from briefing.models.base import INTEGER_MAX, UTCDateTime
+from briefing.models.briefing import briefing_sources
+from briefing.services.errors import Invalid, NotFound
+
+RECENTLY_ENDED = timedelta(days=30)
+# Most recently changed first: the order of the index and of the site-wide feed's briefings.
+RECENTLY_CHANGED = (Briefing.changed_at.desc(), Briefing.id.desc())
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def eager_loads() -> tuple[Any, ...]:
+    """Eager loads every reader view needs: sources in order and the author."""
+    return (
+        selectinload(Update.source_links).joinedload(UpdateSource.source),
+        selectinload(Update.author),
+    )
+
+
+def briefing_by_slug(slug: str, *, public: bool = True) -> Briefing:
+    """The briefing with this slug; drafts count as missing for readers."""
+    briefing = db.session.scalar(select(Briefing).where(Briefing.slug == slug))
+    if briefing is None or (public and not briefing.is_public):
+        raise NotFound(f"No briefing {slug!r}.")
+    return briefing
+
+
+def update_in(briefing: Briefing, update_id: int, *, public: bool = True) -> Update:
+    """An update of this briefing; for readers, only published ones exist."""
+    if not 0 < update_id <= INTEGER_MAX:  # beyond any stored id, and what databases accept
+        raise NotFound(f"No update {update_id} in briefing {briefing.slug!r}.")
+    item = db.session.scalar(
+        select(Update)
+        .where(Update.id == update_id, Update.briefing_id == briefing.id)
+        .options(*eager_loads())
+    )
+    if item is None or (public and item.status != UpdateStatus.PUBLISHED):
+        raise NotFound(f"No update {update_id} in briefing {briefing.slug!r}.")
+    return item
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def updates_by_id(ids: Collection[int]) -> list[Update]:
+    """The updates with these ids, fully loaded for rendering, in any order."""
+    if not ids:
+        return []
+    query = select(Update).where(Update.id.in_(ids)).options(*eager_loads())
+    return list(db.session.scalars(query))
+
+
+def encode_cursor(item: Update, *, id_offset: int = 0) -> str:
+    """'<microseconds since epoch>-<id>': exact integers, no float rounding."""
+    assert item.published_at is not None
+    return f"{(item.published_at - EPOCH) // MICROSECOND}-{item.id + id_offset}"
+
+
+def cursor_including(item: Update) -> str:
+    """A newest-first cursor whose page starts with `item`: 'see it in context'."""
+    return encode_cursor(item, id_offset=1)
+
+
+def decode_cursor(cursor: str, field: str = "before") -> tuple[datetime, int]:
+    try:
+        micros_text, id_text = cursor.split("-", 1)
+        micros, item_id = int(micros_text), int(id_text)
+        moment = EPOCH + micros * MICROSECOND
+        if not 0 <= item_id <= INTEGER_MAX + 1:
+            raise ValueError(item_id)
+    except (ValueError, OverflowError, OSError):
+        raise Invalid.field(field, "Not a valid page cursor.") from None
+    return moment, item_id
+
+
+def updates_page(
+    briefing: Briefing,
+    *,
+    cursor: str | None = None,
+    oldest_first: bool = False,
+    limit: int = 20,
+    include_pinned: bool = True,
+) -> Page:
+    """One page of published updates, newest (or oldest) first, after `cursor`.
+
+    Keyset pagination on (published_at, id): the cost is the same on page 1 and page 500.
+    """
+    query = select(Update).where(
+        Update.briefing_id == briefing.id, Update.status == UpdateStatus.PUBLISHED
+    )
+    if not include_pinned:
+        query = query.where(Update.pinned.is_(False))
+    if cursor:
+        moment, item_id = decode_cursor(cursor)
+        # A row-value comparison lets the timeline index seek straight to the cursor.
+        position = tuple_(Update.published_at, Update.id)
+        mark = tuple_(literal(moment, UTCDateTime), literal(item_id))
+        query = query.where(position > mark if oldest_first else position < mark)
+    if oldest_first:
+        query = query.order_by(Update.published_at, Update.id)
+    else:
+        query = query.order_by(Update.published_at.desc(), Update.id.desc())
+    rows = list(db.session.scalars(query.limit(limit + 1).options(*eager_loads())))
+    more = len(rows) > limit
+    items = rows[:limit]
+    return Page(items, encode_cursor(items[-1]) if more and items else None)
+
+
+def all_updates_page(
+    briefing: Briefing, *, cursor: str | None, limit: int, drafts_of: int | None = None
+) -> Page[Update]:
+    """Every update an editor or bot may see (drafts and retractions too), newest first.
+
+    With `drafts_of`, unpublished updates are limited to that author's own.
+    """
+    query = select(Update).where(Update.briefing_id == briefing.id).options(*eager_loads())
+    if drafts_of is not None:
+        query = query.where(
+            or_(Update.status == UpdateStatus.PUBLISHED, Update.author_id == drafts_of)
+        )
+    return _newest_first(query, Update, cursor, limit)
+
+
+def briefings_page(*, cursor: str | None, limit: int, public: bool = True) -> Page[Briefing]:
+    """Briefings, newest first; readers see no drafts."""
+    query = select(Briefing)
+    if public:
+        query = query.where(Briefing.status != BriefingStatus.DRAFT)
+    return _newest_first(query, Briefing, cursor, limit)
+
+
+def _newest_first(
+    query: Any, model: type[Briefing] | type[Update], cursor: str | None, limit: int
+) -> Page[Any]:
+    """Keyset pagination on id: the cursor is the last id of the previous page."""
+    if cursor:
+        digits = cursor.isascii() and cursor.isdigit() and len(cursor) <= 10
+        if not (digits and 0 < int(cursor) <= INTEGER_MAX):
+            raise Invalid.field("cursor", "Not a valid page cursor.")
+        query = query.where(model.id < int(cursor))
+    rows = list(db.session.scalars(query.order_by(model.id.desc()).limit(limit + 1)))
+    items = rows[:limit]
+    return Page(items, str(items[-1].id) if len(rows) > limit and items else None)
+
+
+def pinned_update(briefing: Briefing) -> Update | None:
+    return db.session.scalar(
+        select(Update)
+        .where(
+            Update.briefing_id == briefing.id,
+            Update.pinned.is_(True),
+            Update.status == UpdateStatus.PUBLISHED,
+        )
+        .options(*eager_loads())
+    )
+
+
+def key_events(briefing: Briefing, limit: int = 50) -> list[Update]:
+    """Key events newest first (headline or excerpt shown, so no eager loads needed)."""
+    return list(
+        db.session.scalars(
+            select(Update)
+            .where(
+                Update.briefing_id == briefing.id,
+                Update.status == UpdateStatus.PUBLISHED,
+                Update.key_event.is_(True),
+            )
+            .order_by(Update.published_at.desc(), Update.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def sources_used(briefing: Briefing) -> list[Source]:
+    """Every source credited by a published update of the briefing, by name (kept current
+    at write time, so this is one small query whatever the briefing's size)."""
+    return list(
+        db.session.scalars(
+            select(Source)
+            .join(briefing_sources, briefing_sources.c.source_id == Source.id)
+            .where(briefing_sources.c.briefing_id == briefing.id)
+            .order_by(func.lower(Source.name))
+        )
+    )
+
+
+def published_count(briefing: Briefing) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Update.id)).where(
+                Update.briefing_id == briefing.id, Update.status == UpdateStatus.PUBLISHED
+            )
+        )
+        or 0
+    )
+
+
+def last_published_at(briefing: Briefing) -> datetime | None:
+    return db.session.scalar(
+        select(func.max(Update.published_at)).where(
+            Update.briefing_id == briefing.id, Update.status == UpdateStatus.PUBLISHED
+        )
+    )
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    briefing: Briefing
+    last_update_at: datetime | None
+    update_count: int
+
+
+def in_site_scope(ended_since: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """What the site covers, on the index and in the site-wide feeds: live briefings, and
+    those that ended at or after `ended_since` (now - RECENTLY_ENDED; a bound parameter
+    where the statement is built once)."""
+    return or_(
+        Briefing.status == BriefingStatus.LIVE,
+        and_(Briefing.status == BriefingStatus.ENDED, Briefing.ended_at >= ended_since),
+    )
+
+
+def public_briefings(now: datetime, limit: int = 50) -> list[IndexEntry]:
+    """The briefings in the site's scope, live ones first, each with its last update time
+    and count of published updates, in one query."""
+    stats = (
+        select(
+            Update.briefing_id,
+            func.max(Update.published_at).label("last_at"),
+            func.count(Update.id).label("n"),
+        )
+        .where(Update.status == UpdateStatus.PUBLISHED)
+        .group_by(Update.briefing_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Briefing, stats.c.last_at, stats.c.n)
+        .outerjoin(stats, stats.c.briefing_id == Briefing.id)
+        .where(in_site_scope(now - RECENTLY_ENDED))
+        .order_by(*RECENTLY_CHANGED)
+        .limit(limit)
+    ).all()
+    entries = [IndexEntry(b, aware_utc(last), n or 0) for b, last, n in rows]
+    entries.sort(key=lambda e: e.briefing.status != BriefingStatus.LIVE)
+    return entries
+
+
+def revisions_of(item: Update) -> list[Revision]:
+    return list(
+        db.session.scalars(
+            select(Revision)
+            .where(Revision.update_id == item.id)
+            .order_by(Revision.id.desc())
+            .options(selectinload(Revision.editor))
+        )
+    )
+
+
+def aware_utc(value: datetime | None) -> datetime | None:
+    """Aggregates bypass the column type, so SQLite hands back naive UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
