@@ -24,6 +24,7 @@ from briefing.database import upgrade_schema
 from briefing.extensions import db
 from briefing.models import BriefingStatus, Role
 from briefing.services import briefings, users
+from briefing.services.permissions import OPERATOR
 from briefing.services.sources import seed_default_sources
 
 UPDATES = 20
@@ -46,17 +47,19 @@ def seed(database_url: str) -> str:
     app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": database_url})
     with app.app_context():
         upgrade_schema()
-        seed_default_sources()
+        seed_default_sources(actor=OPERATOR)
         editor = users.create_user(
             email="live-bench@briefing.example",
             display_name="Bench Editor",
             role=Role.EDITOR,
             password="benchmark-password",
+            actor=OPERATOR,
+            password_hash_method=app.config["PASSWORD_HASH_METHOD"],
         )
         briefings.create_briefing(
             actor=editor, title="Live benchmark", slug="live-bench", status=BriefingStatus.LIVE
         )
-        token = users.create_token(editor, name="bench")[1]
+        token = users.create_token(editor, actor=OPERATOR, name="bench")[1]
         db.engine.dispose()
     return token
 

@@ -13,7 +13,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 
 from bench.timing import measure, table
 from briefing import create_app
@@ -22,6 +22,7 @@ from briefing.extensions import db
 from briefing.models import BriefingStatus, Role
 from briefing.models.base import utcnow
 from briefing.services import briefings, timeline, updates, users
+from briefing.services.permissions import OPERATOR
 from briefing.services.sources import seed_default_sources
 
 SOURCES = [["reuters"], ["afp", "reuters"], ["ap"], ["dpa", "ukrinform", "afp"], []]
@@ -34,12 +35,14 @@ BODY = (
 
 def seed(count: int) -> int:
     """Create the briefing and its updates; returns the id of an update in the middle."""
-    seed_default_sources()
+    seed_default_sources(actor=OPERATOR)
     editor = users.create_user(
         email="bench@briefing.example",
         display_name="Bench Editor",
         role=Role.EDITOR,
         password="benchmark-password",
+        actor=OPERATOR,
+        password_hash_method=current_app.config["PASSWORD_HASH_METHOD"],
     )
     briefing = briefings.create_briefing(
         actor=editor,

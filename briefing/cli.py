@@ -7,13 +7,14 @@ import sys
 from typing import NoReturn
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from briefing.models import Role
 from briefing.services import sources as source_service
 from briefing.services import users as user_service
 from briefing.services.errors import DomainError
+from briefing.services.permissions import OPERATOR
 
 
 def init_app(app: Flask) -> None:
@@ -31,7 +32,7 @@ def init_db() -> None:
     from briefing.database import upgrade_schema
 
     upgrade_schema()
-    added = source_service.seed_default_sources()
+    added = source_service.seed_default_sources(actor=OPERATOR)
     click.echo(f"Database is at the latest schema; {added} sources added.")
 
 
@@ -50,7 +51,12 @@ def create_user(email: str, role: str, display_name: str, password_stdin: bool) 
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = user_service.create_user(
-            email=email, display_name=display_name, role=Role(role), password=password
+            actor=OPERATOR,
+            email=email,
+            display_name=display_name,
+            role=Role(role),
+            password=password,
+            password_hash_method=current_app.config["PASSWORD_HASH_METHOD"],
         )
     except DomainError as error:
         _fail(error)
@@ -64,7 +70,7 @@ def create_token(email: str, name: str) -> None:
     """Create an API token; it is printed alone on the last line, once."""
     try:
         user = user_service.user_by_email_or_404(email)
-        _token, plain = user_service.create_token(user, name=name)
+        _token, plain = user_service.create_token(user, actor=OPERATOR, name=name)
     except DomainError as error:
         _fail(error)
     click.echo(f"Token {name!r} for {user.email} (shown once; store it now):")
@@ -77,7 +83,7 @@ def seed_demo() -> None:
     from briefing.demo import seed
 
     password = secrets.token_urlsafe(12)
-    result = seed(admin_password=password)
+    result = seed(admin_password=password, actor=OPERATOR)
     if result.created_admin:
         click.echo(f"Admin account: {result.admin_email}  password: {password}")
     else:

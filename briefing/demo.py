@@ -18,6 +18,7 @@ from briefing.services import sources as source_service
 from briefing.services import timeline
 from briefing.services import updates as update_service
 from briefing.services import users as user_service
+from briefing.services.permissions import Actor
 
 DEMO_SLUG = "demo"
 ADMIN_EMAIL = "admin@briefing.example"
@@ -283,13 +284,14 @@ ENTRIES = (
 )
 
 
-def seed(admin_password: str) -> SeedResult:
+def seed(admin_password: str, *, actor: Actor) -> SeedResult:
     """Create what is missing of the demo; `admin_password` is used only for a new admin."""
-    source_service.seed_default_sources()
-    _admin, created_admin = _account(ADMIN_EMAIL, ADMIN_NAME, Role.ADMIN, admin_password)
+    source_service.seed_default_sources(actor=actor)
+    _admin, created_admin = _account(actor, ADMIN_EMAIL, ADMIN_NAME, Role.ADMIN, admin_password)
     # Nobody logs in as the demo editors; they exist to sign the updates.
     editors = [
-        _account(email, name, Role.EDITOR, secrets.token_urlsafe(24))[0] for email, name in EDITORS
+        _account(actor, email, name, Role.EDITOR, secrets.token_urlsafe(24))[0]
+        for email, name in EDITORS
     ]
     if briefing_service.slug_taken(DEMO_SLUG):
         briefing = timeline.briefing_by_slug(DEMO_SLUG, public=False)
@@ -303,12 +305,19 @@ def seed(admin_password: str) -> SeedResult:
     )
 
 
-def _account(email: str, name: str, role: Role, password: str) -> tuple[User, bool]:
+def _account(actor: Actor, email: str, name: str, role: Role, password: str) -> tuple[User, bool]:
     """The user with this email, and whether it had to be created."""
     user = user_service.user_by_email(email)
     if user is not None:
         return user, False
-    created = user_service.create_user(email=email, display_name=name, role=role, password=password)
+    created = user_service.create_user(
+        actor=actor,
+        email=email,
+        display_name=name,
+        role=role,
+        password=password,
+        password_hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+    )
     return created, True
 
 

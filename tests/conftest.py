@@ -26,6 +26,7 @@ from briefing import create_app
 from briefing.config import normalize_database_url
 from briefing.database import upgrade_schema
 from briefing.extensions import db
+from briefing.services.permissions import OPERATOR
 from briefing.services.sources import seed_default_sources
 
 PG_URL = os.environ.get("BRIEFING_TEST_DATABASE_URL")
@@ -47,7 +48,7 @@ def base_config(database_url: str) -> dict[str, Any]:
 def _migrate(app: Flask) -> None:
     with app.app_context():
         upgrade_schema()
-        seed_default_sources()
+        seed_default_sources(actor=OPERATOR)
         db.engine.dispose()
 
 
@@ -85,7 +86,7 @@ def _truncate_postgres(app: Flask) -> None:
         tables = [t.name for t in db.metadata.sorted_tables]
         with db.engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        seed_default_sources()
+        seed_default_sources(actor=OPERATOR)
 
 
 @pytest.fixture(params=DATABASES)

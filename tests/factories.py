@@ -17,6 +17,7 @@ from briefing.models import Briefing, BriefingStatus, Role, Update, User
 from briefing.services import briefings as briefing_service
 from briefing.services import updates as update_service
 from briefing.services import users as user_service
+from briefing.services.permissions import OPERATOR
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -31,6 +32,8 @@ def make_user(app: Flask) -> Callable[..., User]:
             "display_name": f"{role.value.title()} {n}",
             "role": role,
             "password": PASSWORD,
+            "actor": OPERATOR,
+            "password_hash_method": app.config["PASSWORD_HASH_METHOD"],
         }
         values.update(fields)
         return user_service.create_user(**values)
@@ -87,6 +90,6 @@ def make_update(app: Flask, editor: User) -> Callable[..., Update]:
 @pytest.fixture
 def make_token(app: Flask) -> Callable[[User], str]:
     def make(user: User, name: str = "test bot") -> str:
-        return user_service.create_token(user, name=name)[1]
+        return user_service.create_token(user, actor=OPERATOR, name=name)[1]
 
     return make

@@ -1,12 +1,35 @@
-"""Who may do what. Roles are ordered: contributor < editor < admin."""
+"""Who may do what. Roles are ordered: contributor < editor < admin.
+
+Every verb takes its actor as an argument and checks it here, whichever door called it.
+A signed-in user or a token's owner is a `User`; the command line acts as `OPERATOR`.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from briefing.models import Role, Update, UpdateStatus, User
 from briefing.services.errors import Forbidden
 
 
-def require_role(actor: User, role: Role, action: str) -> None:
+@dataclass(frozen=True)
+class Operator:
+    """Whoever runs the command line on the server (`init-db`, `create-user`, `seed-demo`).
+    They hold the database already, so they may do what an admin may; they are no account,
+    so they can neither sign in nor author anything."""
+
+    role: Role = Role.ADMIN
+
+    def can(self, role: Role) -> bool:
+        return True
+
+
+OPERATOR = Operator()
+# Who may call an admin verb: an account, or the operator at the command line.
+Actor = User | Operator
+
+
+def require_role(actor: Actor, role: Role, action: str) -> None:
     if not actor.can(role):
         raise Forbidden(f"Your role ({actor.role.value}) may not {action}; it needs {role.value}.")
 

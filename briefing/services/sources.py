@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from briefing.extensions import db
-from briefing.models import Role, Source, User
+from briefing.models import Role, Source
 from briefing.services import checks
 from briefing.services.errors import NotFound
-from briefing.services.permissions import require_role
+from briefing.services.permissions import Actor, require_role
 
 # The agencies a fresh database knows, per SPEC §1.
 DEFAULT_SOURCES = (
@@ -27,8 +27,9 @@ DEFAULT_SOURCES = (
 )
 
 
-def seed_default_sources() -> int:
+def seed_default_sources(*, actor: Actor) -> int:
     """Add the default agencies that are missing; returns how many were added."""
+    require_role(actor, Role.ADMIN, "add sources")
     existing = set(db.session.scalars(select(Source.slug)))
     added = 0
     for slug, name, url in DEFAULT_SOURCES:
@@ -39,7 +40,7 @@ def seed_default_sources() -> int:
     return added
 
 
-def create_source(*, actor: User, slug: str, name: str, url: str) -> Source:
+def create_source(*, actor: Actor, slug: str, name: str, url: str) -> Source:
     require_role(actor, Role.ADMIN, "add sources")
     errors = checks.Collector()
     slug = checks.slug(errors, "slug", slug, max_length=64)
@@ -54,7 +55,7 @@ def create_source(*, actor: User, slug: str, name: str, url: str) -> Source:
     return source
 
 
-def change_source(source: Source, *, actor: User, name: str, url: str) -> Source:
+def change_source(source: Source, *, actor: Actor, name: str, url: str) -> Source:
     """Rename or re-point a source; its slug stays, since updates and feeds refer to it."""
     require_role(actor, Role.ADMIN, "change sources")
     errors = checks.Collector()

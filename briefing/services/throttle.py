@@ -9,10 +9,11 @@ accounts exist.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -29,6 +30,24 @@ WINDOW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How many failures pause sign-ins, per account and per address, within `window`."""
+
+    per_account: int = FAILURES_PER_ACCOUNT
+    per_address: int = FAILURES_PER_ADDRESS
+    window: timedelta = WINDOW
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Limits:
+        window = config.get("LOGIN_THROTTLE_WINDOW")
+        return cls(
+            int(config.get("LOGIN_FAILURES_PER_ACCOUNT", FAILURES_PER_ACCOUNT)),
+            int(config.get("LOGIN_FAILURES_PER_ADDRESS", FAILURES_PER_ADDRESS)),
+            timedelta(seconds=int(window)) if window else WINDOW,
+        )
+
+
+@dataclass(frozen=True)
 class Lockout:
     retry_after: timedelta
 
@@ -41,27 +60,19 @@ def _digest(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
-def _limits() -> tuple[int, int, timedelta]:
-    config = current_app.config
-    window = config.get("LOGIN_THROTTLE_WINDOW")
-    return (
-        int(config.get("LOGIN_FAILURES_PER_ACCOUNT", FAILURES_PER_ACCOUNT)),
-        int(config.get("LOGIN_FAILURES_PER_ADDRESS", FAILURES_PER_ADDRESS)),
-        timedelta(seconds=int(window)) if window else WINDOW,
-    )
-
-
-def lockout(email: str, address: str, now: datetime | None = None) -> Lockout | None:
+def lockout(
+    email: str, address: str, *, limits: Limits, now: datetime | None = None
+) -> Lockout | None:
     """Whether sign-ins for this email or from this address are paused, and for how long."""
     now = now or utcnow()
-    per_account, per_address, window = _limits()
+    account = _digest("account", normalize_email(email))
     waits = [
-        _wait(LoginFailure.account_key, _digest("account", normalize_email(email)), per_account),
-        _wait(LoginFailure.address_key, _digest("address", address), per_address),
+        _wait(LoginFailure.account_key, account, limits.per_account),
+        _wait(LoginFailure.address_key, _digest("address", address), limits.per_address),
     ]
-    since = now - window
+    since = now - limits.window
     # The lock lifts when the limit-th most recent failure leaves the window.
-    ends = [moment + window for moment in waits if moment is not None and moment > since]
+    ends = [moment + limits.window for moment in waits if moment is not None and moment > since]
     return Lockout(max(ends) - now) if ends else None
 
 
@@ -75,11 +86,10 @@ def _wait(column: InstrumentedAttribute[str], key: str, limit: int) -> datetime 
     )
 
 
-def record_failure(email: str, address: str) -> None:
+def record_failure(email: str, address: str, *, limits: Limits) -> None:
     now = utcnow()
-    _per_account, _per_address, window = _limits()
     # Old failures no longer count for anything.
-    db.session.execute(delete(LoginFailure).where(LoginFailure.created_at < now - window))
+    db.session.execute(delete(LoginFailure).where(LoginFailure.created_at < now - limits.window))
     db.session.add(
         LoginFailure(
             account_key=_digest("account", normalize_email(email)),

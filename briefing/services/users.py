@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -16,7 +15,7 @@ from briefing.models import ApiToken, Role, User
 from briefing.models.base import INTEGER_MAX, utcnow
 from briefing.services import checks
 from briefing.services.errors import Invalid, NotFound
-from briefing.services.permissions import require_role
+from briefing.services.permissions import Actor, require_role
 
 PASSWORD_MIN = 10
 TOKEN_PREFIX = "brf_"
@@ -30,8 +29,18 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(*, email: str, display_name: str, role: Role, password: str) -> User:
-    """Create an account. Used by the CLI and the admin console (which checks its actor)."""
+def create_user(
+    *,
+    actor: Actor,
+    email: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    password_hash_method: str,
+) -> User:
+    """Create an account (admins only). `password_hash_method` is the app's
+    PASSWORD_HASH_METHOD, as werkzeug names it."""
+    require_role(actor, Role.ADMIN, "create accounts")
     errors = checks.Collector()
     email = normalize_email(email)
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
@@ -46,9 +55,7 @@ def create_user(*, email: str, display_name: str, role: Role, password: str) -> 
         email=email,
         display_name=display_name,
         role=role,
-        password_hash=generate_password_hash(
-            password, method=current_app.config["PASSWORD_HASH_METHOD"]
-        ),
+        password_hash=generate_password_hash(password, method=password_hash_method),
         active=True,
     )
     db.session.add(user)
@@ -82,8 +89,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(user: User, *, name: str) -> tuple[ApiToken, str]:
-    """A new bearer token for `user`; the plain token is returned once and never stored."""
+def create_token(user: User, *, actor: Actor, name: str) -> tuple[ApiToken, str]:
+    """A new bearer token for `user` (admins only); the plain token is returned once and
+    never stored."""
+    require_role(actor, Role.ADMIN, "create API tokens")
     errors = checks.Collector()
     name = checks.line(errors, "name", name, max_length=120, required=True)
     errors.raise_if_any()
@@ -106,7 +115,8 @@ def user_for_token(plain: str) -> User | None:
     return token.user
 
 
-def revoke_token(token: ApiToken) -> None:
+def revoke_token(token: ApiToken, *, actor: Actor) -> None:
+    require_role(actor, Role.ADMIN, "revoke API tokens")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.commit()

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from briefing.extensions import db
 from briefing.models import Briefing
 from briefing.models.base import utcnow
-from briefing.rendering.structured_data import live_blog_posting
+from briefing.web.structured_data import live_blog_posting
 from briefing.services import timeline
 from briefing.web.caching import conditional
 from briefing.web.templating import absolute_url

@@ -25,6 +25,7 @@ from briefing.models import BriefingStatus, Role
 from briefing.services import briefings as briefing_service
 from briefing.services import updates as update_service
 from briefing.services import users as user_service
+from briefing.services.permissions import OPERATOR
 from briefing.services.sources import seed_default_sources
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -74,7 +75,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     )
     with app.app_context():
         upgrade_schema()
-        seed_default_sources()
+        seed_default_sources(actor=OPERATOR)
         db.engine.dispose()
     server = LiveServer(app)
     app.config["SITE_URL"] = server.url
@@ -101,6 +102,8 @@ def make_account(live_server: LiveServer) -> Callable[[Role], str]:
                 display_name=f"{role.value.title()} {email.split('@')[0][-2:]}",
                 role=role,
                 password=PASSWORD,
+                actor=OPERATOR,
+                password_hash_method=live_server.app.config["PASSWORD_HASH_METHOD"],
             )
             db.session.remove()
         return email

@@ -13,6 +13,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from briefing.extensions import db
 from briefing.models import Role
 from briefing.services import users as user_service
+from briefing.services.permissions import OPERATOR
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +25,7 @@ class Newsroom:
         self.server, self.email, self.slug = live_server, email, slug
         with live_server.app.app_context():
             user = user_service.user_by_email_or_404(email)
-            self.token = user_service.create_token(user, name="browser test")[1]
+            self.token = user_service.create_token(user, actor=OPERATOR, name="browser test")[1]
             db.session.remove()
 
     def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:

@@ -9,11 +9,13 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from flask import current_app
 
 from briefing.models import BriefingStatus, Role, UpdateStatus
 from briefing.services import briefings as briefing_service
 from briefing.services import updates as update_service
 from briefing.services import users as user_service
+from briefing.services.permissions import OPERATOR
 from tests.feeds.conftest import ATOM, SITE, fetch
 
 WAR_FEEDS = [f"{SITE}/briefings/war/feed.{fmt}" for fmt in ("rss", "atom", "json")]
@@ -27,6 +29,8 @@ def newsroom():
         display_name="Desk Editor",
         role=Role.EDITOR,
         password="correct horse battery staple",
+        actor=OPERATOR,
+        password_hash_method=current_app.config["PASSWORD_HASH_METHOD"],
     )
     briefing = briefing_service.create_briefing(
         actor=editor, title="War", slug="war", status=BriefingStatus.LIVE

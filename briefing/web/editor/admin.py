@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
 from briefing.extensions import db
@@ -32,10 +32,12 @@ def users() -> Any:
         if form.validate_on_submit():
             try:
                 user = user_service.create_user(
+                    actor=actor(),
                     email=form.email.data or "",
                     display_name=form.display_name.data or "",
                     role=Role(form.role.data),
                     password=form.password.data or "",
+                    password_hash_method=current_app.config["PASSWORD_HASH_METHOD"],
                 )
             except Invalid as error:
                 show_errors(form, error)
@@ -130,7 +132,9 @@ def tokens() -> Any:
     if request.method == "POST":
         try:
             owner = user_service.user_by_id(form.user.data or 0)
-            token, plain = user_service.create_token(owner, name=form.name.data or "")
+            token, plain = user_service.create_token(
+                owner, actor=actor(), name=form.name.data or ""
+            )
         except Invalid as error:
             show_errors(form, error)
             status = 422
@@ -158,7 +162,7 @@ def _token_form(**kwargs: Any) -> TokenForm:
 @requires(Role.ADMIN)
 def revoke_token(token_id: int) -> Any:
     token = user_service.token_by_id(token_id)
-    user_service.revoke_token(token)
+    user_service.revoke_token(token, actor=actor())
     flash(f"Revoked the token {token.name!r} ({token.prefix}…).", "success")
     return redirect(url_for("editor.tokens"))
 

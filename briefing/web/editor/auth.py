@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import (
+    current_app,
     flash,
     redirect,
     render_template,
@@ -103,7 +104,8 @@ def login() -> Any:
     if form.validate_on_submit():
         email, password = form.email.data or "", form.password.data or ""
         address = request.remote_addr or "unknown"
-        locked = throttle.lockout(email, address)
+        limits = throttle.Limits.from_config(current_app.config)
+        locked = throttle.lockout(email, address, limits=limits)
         if locked is not None:
             form.form_errors.append(
                 f"Too many failed sign-in attempts. Wait {locked.minutes} "
@@ -113,7 +115,7 @@ def login() -> Any:
         else:
             user = user_service.authenticate(email, password)
             if user is None:
-                throttle.record_failure(email, address)
+                throttle.record_failure(email, address, limits=limits)
                 form.form_errors.append(WRONG_CREDENTIALS)
                 status = 401
             else:

@@ -7,6 +7,7 @@ import pytest
 from briefing.extensions import db
 from briefing.models import ApiToken
 from briefing.services import users as user_service
+from briefing.services.permissions import OPERATOR
 
 
 def assert_unauthorized(response, error=None):
@@ -42,7 +43,7 @@ def test_revoked_token_is_refused(api_as, editor, make_token):
     api = api_as(None)
     ok = api.get("/api/v1/sources", headers={"Authorization": f"Bearer {token}"})
     assert ok.status_code == 200
-    user_service.revoke_token(db.session.scalar(db.select(ApiToken)))
+    user_service.revoke_token(db.session.scalar(db.select(ApiToken)), actor=OPERATOR)
     refused = api.get("/api/v1/sources", headers={"Authorization": f"Bearer {token}"})
     assert_unauthorized(refused, "invalid_token")
 

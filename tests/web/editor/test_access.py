@@ -8,6 +8,7 @@ import pytest
 
 from briefing.models import Role, UpdateStatus
 from briefing.services import users as user_service
+from briefing.services.permissions import OPERATOR
 from briefing.web.errors import CSRF_EXPIRED
 from tests.web.editor.conftest import JSON, Newsroom, texts
 
@@ -57,7 +58,7 @@ def world(app, briefing, make_update, make_user, contributor) -> dict[str, int]:
     draft = make_update(briefing, actor=contributor, status=UpdateStatus.DRAFT)
     published = make_update(briefing)
     other = make_user(Role.CONTRIBUTOR)
-    token, _plain = user_service.create_token(other, name="bot")
+    token, _plain = user_service.create_token(other, actor=OPERATOR, name="bot")
     return {"draft": draft.id, "published": published.id, "user": other.id, "token": token.id}
 
 

@@ -8,6 +8,8 @@ from briefing.services import throttle
 from briefing.services import users as user_service
 from tests.web.editor.conftest import Newsroom, parse, texts
 
+LIMITS = throttle.Limits()
+
 WRONG = "That email and password do not match an active account."
 
 
@@ -139,11 +141,12 @@ def test_a_successful_login_clears_the_account_failures(newsroom, editor):
 
 def test_lockout_lifts_when_the_failures_leave_the_window(app, editor):
     for _ in range(throttle.FAILURES_PER_ACCOUNT):
-        throttle.record_failure(editor.email, "198.51.100.7")
+        throttle.record_failure(editor.email, "198.51.100.7", limits=LIMITS)
     now = utcnow()
-    locked = throttle.lockout(editor.email.upper(), "192.0.2.1", now)
+    locked = throttle.lockout(editor.email.upper(), "192.0.2.1", limits=LIMITS, now=now)
     assert locked is not None and locked.minutes == 15
-    assert throttle.lockout(editor.email, "192.0.2.1", now + throttle.WINDOW) is None
+    later = now + throttle.WINDOW
+    assert throttle.lockout(editor.email, "192.0.2.1", limits=LIMITS, now=later) is None
 
 
 def test_next_leads_back_into_the_console_but_never_off_site(newsroom, editor, briefing):

@@ -1,4 +1,5 @@
-"""schema.org LiveBlogPosting for a live page: a pure function of already-loaded data."""
+"""schema.org LiveBlogPosting for a live page, beside its only caller (web/public.py): a pure
+function of already-loaded data."""
 
 from __future__ import annotations
 
