@@ -19,6 +19,7 @@ from briefing.services import timeline
 from briefing.services import updates as update_service
 from briefing.services import users as user_service
 from briefing.services.permissions import Actor
+from briefing.web.routing import absolute_url
 
 DEMO_SLUG = "demo"
 ADMIN_EMAIL = "admin@briefing.example"
@@ -300,7 +301,7 @@ def seed(admin_password: str, *, actor: Actor) -> SeedResult:
     return SeedResult(
         created_admin=created_admin,
         admin_email=ADMIN_EMAIL,
-        url=f"{current_app.config['SITE_URL']}/briefings/{DEMO_SLUG}",
+        url=absolute_url("public.briefing_page", slug=DEMO_SLUG),
         update_count=timeline.published_count(briefing),
     )
 

@@ -7,6 +7,7 @@ format (rss.py, atom.py, jsonfeed.py) → bytes, cached by scope, version and fo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -77,8 +78,10 @@ class Feeds:
         return self.cache.get_or_build("site", fmt, state, build)
 
 
-def init_app(app: Flask) -> Feeds:
-    site = Site.from_config(app.config)  # a bad FEED_TAG_AUTHORITY stops the start, not a request
+def init_app(app: Flask, link: Callable[..., str]) -> Feeds:
+    """`link` is the app's absolute-URL helper (web/routing.py: absolute_url)."""
+    # A bad FEED_TAG_AUTHORITY stops the start, not a request.
+    site = Site.from_config(app.config, link)
     feeds = Feeds(site=site, cache=FeedCache(), max_age=int(app.config["FEED_MAX_AGE"]))
     app.extensions["briefing.feeds"] = feeds
     websub.init_app(app, site)

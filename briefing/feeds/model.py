@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +21,7 @@ from typing import Any
 import lxml.html
 
 from briefing.models import Briefing, BriefingStatus, Source, Update
-from briefing.rendering.credit import credit_line
+from briefing.rendering.credit import credit_line, rights_line
 from briefing.rendering.markdown import excerpt
 from briefing.rendering.timefmt import clock_with_zone, day
 
@@ -48,15 +48,18 @@ def xml_text(value: str) -> str:
 
 @dataclass(frozen=True)
 class Site:
-    """The settings feeds depend on, read from the app's config once."""
+    """The settings feeds depend on, read from the app's config once, and the app's
+    absolute-URL helper (`link(endpoint, **values)`, web/routing.py), so feeds link to the
+    same URLs as the pages and the API."""
 
     url: str
     name: str
     tag_authority: str
+    link: Callable[..., str]
     hub_url: str | None = None
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Site:
+    def from_config(cls, config: Mapping[str, Any], link: Callable[..., str]) -> Site:
         authority = str(config["FEED_TAG_AUTHORITY"]).strip().lower()
         if not TAG_AUTHORITY.match(authority):
             raise ValueError(
@@ -67,21 +70,27 @@ class Site:
             url=str(config["SITE_URL"]).rstrip("/"),
             name=str(config["SITE_NAME"]),
             tag_authority=authority,
+            link=link,
             hub_url=config.get("WEBSUB_HUB_URL") or None,
         )
 
     def tag(self, specific: str) -> str:
         return f"tag:{self.tag_authority}:{specific}"
 
+    def home_url(self) -> str:
+        return self.link("public.index")
+
     def briefing_url(self, slug: str) -> str:
-        return f"{self.url}/briefings/{slug}"
+        return self.link("public.briefing_page", slug=slug)
 
     def update_url(self, slug: str, update_id: int) -> str:
-        return f"{self.url}/briefings/{slug}/updates/{update_id}"
+        return self.link("public.update_page", slug=slug, update_id=update_id)
 
     def feed_url(self, slug: str | None, fmt: str) -> str:
         """A briefing's feed, or the site-wide one when `slug` is None."""
-        return f"{self.briefing_url(slug) if slug else self.url}/feed.{fmt}"
+        if slug is None:
+            return self.link("feeds.site_feed", fmt=fmt)
+        return self.link("feeds.briefing_feed", slug=slug, fmt=fmt)
 
     def entry_id(self, update_id: int) -> str:
         return self.tag(f"update/{update_id}")
@@ -216,7 +225,7 @@ def site_feed(
         id=site.tag("site"),
         title=f"{xml_text(site.name)}: all briefings",
         subtitle=f"The latest updates from every live briefing on {xml_text(site.name)}.",
-        home_url=site.url + "/",
+        home_url=site.home_url(),
         urls={fmt: site.feed_url(None, fmt) for fmt in FORMATS},
         updated=updated,
         author=Person(xml_text(site.name), site.url),
@@ -294,9 +303,8 @@ def _credit(source: Source) -> Credit:
 
 
 def _rights(site: Site, sources: Sequence[Credit]) -> str:
-    """'© Briefing. With reporting by AFP, AP and Reuters.': names every agency used."""
-    line = credit_line([s.name for s in sources])
-    return f"© {xml_text(site.name)}" + (f". {line}." if line else "")
+    """Names the site and every agency used."""
+    return rights_line(xml_text(site.name), [s.name for s in sources])
 
 
 def _retracted_at(item: Update) -> datetime:

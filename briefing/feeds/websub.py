@@ -107,10 +107,11 @@ class HubPinger:
         """Feed URLs changed by these rings: the briefing's three and the site-wide three."""
         with self.app.app_context():
             logged = changes.logged_changes(rings)
-        slugs = sorted({slug for slug, kind in logged if kind in FEED_CHANGES})
-        if not slugs:
-            return []
-        return [self.site.feed_url(slug, fmt) for slug in [*slugs, None] for fmt in FORMATS]
+            slugs = sorted({slug for slug, kind in logged if kind in FEED_CHANGES})
+            if not slugs:
+                return []
+            # URLs are built from the app's route table, so inside its context.
+            return [self.site.feed_url(slug, fmt) for slug in [*slugs, None] for fmt in FORMATS]
 
     def _publish(self, topics: list[str]) -> None:
         pending, delay = topics, self.retry_delay

@@ -15,6 +15,7 @@ from briefing.models import BriefingStatus
 from briefing.models.base import utcnow
 from briefing.services import changes, feed_queries
 from briefing.services.errors import NotFound
+from briefing.web.routing import absolute_url
 
 bp = Blueprint("feeds", __name__)
 
@@ -23,7 +24,7 @@ bp = Blueprint("feeds", __name__)
 def _set_up(state: BlueprintSetupState) -> None:
     """Registering the blueprint sets up the feed service: its cache and WebSub pinger."""
     assert isinstance(state.app, Flask)
-    feeds.init_app(state.app)
+    feeds.init_app(state.app, link=absolute_url)
 
 
 FORMAT = "<any(rss, atom, json):fmt>"

@@ -5,16 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from sqlalchemy import text
 
 from briefing.extensions import db
 from briefing.models import Briefing
 from briefing.models.base import utcnow
-from briefing.web.structured_data import live_blog_posting
 from briefing.services import timeline
 from briefing.web.caching import conditional
-from briefing.web.templating import absolute_url
+from briefing.web.routing import absolute_url
+from briefing.web.structured_data import live_blog_posting
 
 log = logging.getLogger(__name__)
 bp = Blueprint("public", __name__)
@@ -50,13 +50,14 @@ def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bo
         limit=current_app.config["UPDATES_PER_PAGE"],
         include_pinned=pinned is None,
     )
-    page_url = url_for("public.briefing_page", slug=briefing.slug)
     structured = live_blog_posting(
         briefing,
         ([pinned] if pinned else []) + page.items,
-        page_url=absolute_url(page_url),
+        page_url=absolute_url("public.briefing_page", slug=briefing.slug),
         site_name=current_app.config["SITE_NAME"],
-        update_url=absolute_url(page_url) + "#update-{id}",
+        update_url=lambda update_id: absolute_url(
+            "public.briefing_page", slug=briefing.slug, _anchor=f"update-{update_id}"
+        ),
     )
     return render_template(
         "public/briefing.html",

@@ -1,8 +1,11 @@
-"""URL converters shared by every blueprint."""
+"""URLs: the converters every blueprint's routes use, and absolute URLs on SITE_URL."""
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from flask import Flask, current_app
 from werkzeug.routing import BaseConverter
 
 
@@ -24,6 +27,18 @@ class IdConverter(BaseConverter):
 
     def to_url(self, value: object) -> str:
         return str(value)
+
+
+def absolute_url(endpoint: str, /, *, _anchor: str | None = None, **values: Any) -> str:
+    """The URL of a route on SITE_URL, whatever host a request came in on: canonical links,
+    feeds, WebSub topics, the API's `url` fields, the demo. The one place absolute URLs
+    are made; it needs an app context, not a request."""
+    site = urlsplit(current_app.config["SITE_URL"])
+    adapter = current_app.url_map.bind(
+        site.netloc, script_name=site.path or "/", url_scheme=site.scheme
+    )
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{quote(_anchor)}" if _anchor else url
 
 
 def init_app(app: Flask) -> None:

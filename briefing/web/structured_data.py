@@ -3,7 +3,7 @@ function of already-loaded data."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from briefing.models import Briefing, BriefingStatus, Update
@@ -16,9 +16,9 @@ def live_blog_posting(
     *,
     page_url: str,
     site_name: str,
-    update_url: str,
+    update_url: Callable[[int], str],
 ) -> dict[str, Any]:
-    """`update_url` is a format string with `{id}`; entries link to `…#update-<id>`."""
+    """`update_url(id)` is where the page shows an update (`…#update-<id>`)."""
     started = briefing.opened_at or briefing.created_at
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -38,7 +38,7 @@ def live_blog_posting(
                 "headline": item.title_text,
                 "datePublished": iso(item.published_at or item.created_at),
                 "dateModified": iso(item.updated_at),
-                "url": update_url.format(id=item.id),
+                "url": update_url(item.id),
                 "articleBody": item.body_text,
             }
             for item in updates

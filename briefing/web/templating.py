@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app
+from flask import Flask
 
 from briefing.models.base import utcnow
-from briefing.rendering import timefmt
-
-
-def absolute_url(path: str) -> str:
-    """SITE_URL + path: canonical links, Open Graph, structured data."""
-    return current_app.config["SITE_URL"] + path
+from briefing.rendering import credit, timefmt
+from briefing.web.routing import absolute_url
 
 
 def reader_time(moment: datetime, tz: str) -> str:
@@ -33,7 +29,11 @@ def init_app(app: Flask) -> None:
         clock=timefmt.clock,
         reader_time=reader_time,
     )
-    app.jinja_env.globals.update(absolute_url=absolute_url, zone_label=timefmt.zone_label)
+    app.jinja_env.globals.update(
+        absolute_url=absolute_url,
+        zone_label=timefmt.zone_label,
+        sources_credit=lambda sources: credit.linked_credit([(s.name, s.url) for s in sources]),
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Generic, Self, TypeVar
 
-from flask import current_app
 from pydantic import (
     AwareDatetime,
     BaseModel,
@@ -26,6 +25,7 @@ from briefing.models import BriefingStatus, UpdateStatus
 from briefing.rendering.timefmt import iso
 from briefing.services.checks import SLUG_RE
 from briefing.services.timeline import Page
+from briefing.web.routing import absolute_url
 
 T = TypeVar("T")
 R = TypeVar("R", bound=BaseModel)
@@ -141,7 +141,7 @@ def source_json(source: models.Source) -> dict[str, Any]:
 
 
 def represent_briefing(briefing: models.Briefing) -> Briefing:
-    return Briefing.of(briefing, url=_site_url(f"/briefings/{briefing.slug}"))
+    return Briefing.of(briefing, url=absolute_url("public.briefing_page", slug=briefing.slug))
 
 
 def represent_update(item: models.Update) -> Update:
@@ -150,7 +150,7 @@ def represent_update(item: models.Update) -> Update:
         item,
         briefing=slug,
         sources=[source.slug for source in item.sources],
-        url=_site_url(f"/briefings/{slug}/updates/{item.id}"),
+        url=absolute_url("public.update_page", slug=slug, update_id=item.id),
     )
 
 
@@ -160,7 +160,3 @@ def represent_source(source: models.Source) -> Source:
 
 def _json(representation: BaseModel) -> dict[str, Any]:
     return representation.model_dump(mode="json")
-
-
-def _site_url(path: str) -> str:
-    return str(current_app.config["SITE_URL"]) + path
