@@ -45,7 +45,7 @@ from briefing.services import checks
 from briefing.services.briefings import SUMMARY_MAX, TITLE_MAX, slug_taken
 from briefing.services.changes import record_change
 from briefing.services.errors import FieldError, Invalid
-from briefing.services.permissions import require_role
+from briefing.services.permissions import Actor, require_role
 from briefing.services.updates import BODY_MAX, HEADLINE_MAX, refresh_credits
 from briefing.services.users import normalize_email
 
@@ -183,7 +183,7 @@ def parse_archive_document(data: bytes | str) -> ArchiveDocument:
 
 
 def restore_briefing(
-    document: ArchiveDocument, *, actor: User, slug: str | None = None
+    document: ArchiveDocument, *, actor: Actor, slug: str | None = None
 ) -> Briefing:
     """Create the archived briefing here, under `slug` or its own. One transaction: a
     document that breaks a rule leaves nothing behind."""

@@ -21,6 +21,7 @@ from briefing.extensions import db
 from briefing.models import BriefingStatus, Role
 from briefing.services import briefings as briefing_service
 from briefing.services import users as user_service
+from briefing.services.permissions import OPERATOR
 from briefing.services.sources import seed_default_sources
 from tests.conftest import base_config
 from tests.live.sse_client import SSEClient
@@ -35,9 +36,14 @@ def prepare_newsroom(database_url: str) -> str:
     app = create_app(base_config(database_url))
     with app.app_context():
         upgrade_schema()
-        seed_default_sources()
+        seed_default_sources(actor=OPERATOR)
         editor = user_service.create_user(
-            email="ed@newsroom.example", display_name="Ed", role=Role.EDITOR, password="x" * 12
+            actor=OPERATOR,
+            email="ed@newsroom.example",
+            display_name="Ed",
+            role=Role.EDITOR,
+            password="x" * 12,
+            password_hash_method=app.config["PASSWORD_HASH_METHOD"],
         )
         briefing_service.create_briefing(
             actor=editor,
@@ -46,7 +52,7 @@ def prepare_newsroom(database_url: str) -> str:
             timezone="Europe/Kyiv",
             status=BriefingStatus.LIVE,
         )
-        token = user_service.create_token(editor, name="fault tests")[1]
+        token = user_service.create_token(editor, actor=OPERATOR, name="fault tests")[1]
         db.engine.dispose()
     return token
 
