@@ -23,6 +23,15 @@ PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
 
 
+def create_account(app: Flask, **fields: Any) -> User:
+    """An account made as the command line makes it, inside `app`'s context (email,
+    display_name and role; the password is PASSWORD unless given): also for tests that run
+    a second app or a server of their own."""
+    method = app.config["PASSWORD_HASH_METHOD"]
+    fields = {"password": PASSWORD, **fields}
+    return user_service.create_user(actor=OPERATOR, password_hash_method=method, **fields)
+
+
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
     def make(role: Role = Role.EDITOR, **fields: Any) -> User:
@@ -31,12 +40,9 @@ def make_user(app: Flask) -> Callable[..., User]:
             "email": f"{role.value}{n}@newsroom.example",
             "display_name": f"{role.value.title()} {n}",
             "role": role,
-            "password": PASSWORD,
-            "actor": OPERATOR,
-            "password_hash_method": app.config["PASSWORD_HASH_METHOD"],
         }
         values.update(fields)
-        return user_service.create_user(**values)
+        return create_account(app, **values)
 
     return make
 

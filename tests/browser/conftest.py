@@ -27,6 +27,7 @@ from briefing.services import updates as update_service
 from briefing.services import users as user_service
 from briefing.services.permissions import OPERATOR
 from briefing.services.sources import seed_default_sources
+from tests.factories import create_account
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -97,13 +98,11 @@ def make_account(live_server: LiveServer) -> Callable[[Role], str]:
     def make(role: Role) -> str:
         email = f"{role.value}{next(_numbers)}@browser.example"
         with live_server.app.app_context():
-            user_service.create_user(
+            create_account(
+                live_server.app,
                 email=email,
                 display_name=f"{role.value.title()} {email.split('@')[0][-2:]}",
                 role=role,
-                password=PASSWORD,
-                actor=OPERATOR,
-                password_hash_method=live_server.app.config["PASSWORD_HASH_METHOD"],
             )
             db.session.remove()
         return email

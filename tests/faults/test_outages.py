@@ -24,6 +24,7 @@ from briefing.services import users as user_service
 from briefing.services.permissions import OPERATOR
 from briefing.services.sources import seed_default_sources
 from tests.conftest import base_config
+from tests.factories import create_account
 from tests.live.sse_client import SSEClient
 from tests.live.test_gunicorn import established_connections, start_gunicorn, worker_pids
 from tests.servers import PrivatePostgres, PrivateRedis, postgres_bin
@@ -37,13 +38,8 @@ def prepare_newsroom(database_url: str) -> str:
     with app.app_context():
         upgrade_schema()
         seed_default_sources(actor=OPERATOR)
-        editor = user_service.create_user(
-            actor=OPERATOR,
-            email="ed@newsroom.example",
-            display_name="Ed",
-            role=Role.EDITOR,
-            password="x" * 12,
-            password_hash_method=app.config["PASSWORD_HASH_METHOD"],
+        editor = create_account(
+            app, email="ed@newsroom.example", display_name="Ed", role=Role.EDITOR
         )
         briefing_service.create_briefing(
             actor=editor,

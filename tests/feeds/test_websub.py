@@ -14,8 +14,7 @@ from flask import current_app
 from briefing.models import BriefingStatus, Role, UpdateStatus
 from briefing.services import briefings as briefing_service
 from briefing.services import updates as update_service
-from briefing.services import users as user_service
-from briefing.services.permissions import OPERATOR
+from tests.factories import create_account
 from tests.feeds.conftest import ATOM, SITE, fetch
 
 WAR_FEEDS = [f"{SITE}/briefings/war/feed.{fmt}" for fmt in ("rss", "atom", "json")]
@@ -24,13 +23,8 @@ SITE_FEEDS = [f"{SITE}/feed.{fmt}" for fmt in ("rss", "atom", "json")]
 
 def newsroom():
     """An editor and a live briefing, written through the app whose context is current."""
-    editor = user_service.create_user(
-        email="desk@newsroom.example",
-        display_name="Desk Editor",
-        role=Role.EDITOR,
-        password="correct horse battery staple",
-        actor=OPERATOR,
-        password_hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+    editor = create_account(
+        current_app, email="desk@newsroom.example", display_name="Desk Editor", role=Role.EDITOR
     )
     briefing = briefing_service.create_briefing(
         actor=editor, title="War", slug="war", status=BriefingStatus.LIVE

@@ -21,9 +21,9 @@ from briefing.services import briefings as briefing_service
 from briefing.services import updates as update_service
 from briefing.services import users as user_service
 from briefing.services.errors import Forbidden, Invalid
-from briefing.services.permissions import OPERATOR
 from briefing.web.snapshot import briefing_snapshot
 from tests.conftest import base_config
+from tests.factories import create_account
 
 
 @pytest.fixture
@@ -93,13 +93,8 @@ def test_a_briefing_exported_and_imported_elsewhere_comes_back_whole(
     file = export_to(tmp_path / "war.zip", covered)
 
     with other_instance.app_context():
-        admin = user_service.create_user(
-            actor=OPERATOR,
-            email="root@elsewhere.example",
-            display_name="Root",
-            role=Role.ADMIN,
-            password="x" * 12,
-            password_hash_method=other_instance.config["PASSWORD_HASH_METHOD"],
+        admin = create_account(
+            other_instance, email="root@elsewhere.example", display_name="Root", role=Role.ADMIN
         )
         restored = archive.restore_briefing(archive.read_archive(file), actor=admin)
         assert comparable(archive.archive_document(restored)) == comparable(original)
@@ -121,13 +116,8 @@ def test_people_unknown_here_arrive_as_inactive_contributors_who_cannot_sign_in(
 ) -> None:
     file = export_to(tmp_path / "war.zip", covered)
     with other_instance.app_context():
-        admin = user_service.create_user(
-            actor=OPERATOR,
-            email="root@elsewhere.example",
-            display_name="Root",
-            role=Role.ADMIN,
-            password="x" * 12,
-            password_hash_method=other_instance.config["PASSWORD_HASH_METHOD"],
+        admin = create_account(
+            other_instance, email="root@elsewhere.example", display_name="Root", role=Role.ADMIN
         )
         archive.restore_briefing(archive.read_archive(file), actor=admin)
         people = db.session.scalars(db.select(User).where(User.id != admin.id)).all()
