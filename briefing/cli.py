@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 import click
@@ -11,14 +12,23 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from briefing.models import Role
+from briefing.services import archive, timeline
 from briefing.services import sources as source_service
 from briefing.services import users as user_service
 from briefing.services.errors import DomainError
 from briefing.services.permissions import OPERATOR
+from briefing.web.routing import absolute_url
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, create_user, create_token, seed_demo):
+    for command in (
+        init_db,
+        create_user,
+        create_token,
+        seed_demo,
+        export_briefing,
+        import_briefing,
+    ):
         app.cli.add_command(command)
 
 
@@ -89,6 +99,42 @@ def seed_demo() -> None:
     else:
         click.echo(f"Admin account {result.admin_email} already exists; password unchanged.")
     click.echo(f"Demo briefing: {result.url} ({result.update_count} updates)")
+
+
+@click.command("export-briefing")
+@click.argument("slug")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The archive to write (default: SLUG.zip here).",
+)
+def export_briefing(slug: str, output: Path | None) -> None:
+    """Write a briefing, its updates, revisions and sources and a static copy to one file."""
+    from briefing.web.snapshot import briefing_snapshot
+
+    try:
+        briefing = timeline.briefing_by_slug(slug, public=False)
+    except DomainError as error:
+        _fail(error)
+    target = output or Path(f"{slug}.zip")
+    document = archive.archive_document(briefing)
+    archive.write_archive(target, document, briefing_snapshot(briefing))
+    click.echo(f"Exported {len(document.updates)} updates of {slug!r} to {target}.")
+
+
+@click.command("import-briefing")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", help="Import under this slug instead of the archived one.")
+def import_briefing(path: Path, slug: str | None) -> None:
+    """Restore a briefing from an archive written by export-briefing."""
+    try:
+        document = archive.read_archive(path)
+        briefing = archive.restore_briefing(document, actor=OPERATOR, slug=slug)
+    except DomainError as error:
+        _fail(error)
+    url = absolute_url("public.briefing_page", slug=briefing.slug)
+    click.echo(f"Imported {len(document.updates)} updates as {briefing.slug!r}: {url}")
 
 
 def main() -> None:

@@ -202,3 +202,27 @@ def test_the_reading_copy_opens_from_disk_and_fetches_nothing(
     # Links lead to the live site, not to files beside the copy.
     assert page.xpath("//base/@href") == ["https://news.example.org/"]
     assert covered.status == BriefingStatus.LIVE
+
+
+def test_the_command_line_exports_and_imports_an_archive(
+    covered: Briefing, runner: Any, other_instance: Flask, tmp_path: Path
+) -> None:
+    target = tmp_path / "war.zip"
+    exported = runner.invoke(args=["export-briefing", "war", "--output", str(target)])
+    assert exported.exit_code == 0, exported.output
+    assert f"Exported 6 updates of 'war' to {target}." in exported.output
+
+    importer = other_instance.test_cli_runner()
+    # The CLI runs in the current app context when there is one: make it the other's.
+    with other_instance.app_context():
+        imported = importer.invoke(args=["import-briefing", str(target)])
+        assert imported.exit_code == 0, imported.output
+        url = "https://news.example.org/briefings/war"
+        assert f"Imported 6 updates as 'war': {url}" in imported.output
+        again = importer.invoke(args=["import-briefing", str(target)])
+        assert again.exit_code != 0 and "already in use" in again.output
+        renamed = importer.invoke(args=["import-briefing", str(target), "--slug", "war-2"])
+        assert renamed.exit_code == 0, renamed.output
+
+    missing = runner.invoke(args=["export-briefing", "no-such-briefing"])
+    assert missing.exit_code != 0
