@@ -17,6 +17,7 @@ from briefing.models.base import INTEGER_MAX, utcnow
 from briefing.services import checks
 from briefing.services.errors import Invalid, NotFound
 from briefing.services.permissions import require_role
+from briefing.services.transactions import verb
 
 PASSWORD_MIN = 10
 TOKEN_PREFIX = "brf_"
@@ -30,6 +31,7 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+@verb
 def create_user(*, email: str, display_name: str, role: Role, password: str) -> User:
     """Create an account. Used by the CLI and the admin console (which checks its actor)."""
     errors = checks.Collector()
@@ -82,6 +84,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@verb
 def create_token(user: User, *, name: str) -> tuple[ApiToken, str]:
     """A new bearer token for `user`; the plain token is returned once and never stored."""
     errors = checks.Collector()
@@ -106,12 +109,14 @@ def user_for_token(plain: str) -> User | None:
     return token.user
 
 
+@verb
 def revoke_token(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.commit()
 
 
+@verb
 def change_user_role(user: User, *, actor: User, role: Role) -> User:
     require_role(actor, Role.ADMIN, "change roles")
     if user.role == role:
@@ -123,6 +128,7 @@ def change_user_role(user: User, *, actor: User, role: Role) -> User:
     return user
 
 
+@verb
 def set_user_active(user: User, *, actor: User, active: bool) -> User:
     """Deactivate (the account can no longer sign in or use its tokens) or reactivate."""
     require_role(actor, Role.ADMIN, "deactivate accounts")

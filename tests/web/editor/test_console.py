@@ -219,7 +219,7 @@ def test_stale_edit_is_refused_with_both_versions_and_keeps_the_text(
     assert as_json.status_code == 409
     fragment = lxml.html.fragment_fromstring(as_json.get_json()["html"])
     assert fragment.xpath(".//section[@class='conflict__theirs']")
-    assert as_json.get_json()["detail"].startswith("Someone saved this update")
+    assert as_json.get_json()["message"].startswith("Someone saved this update")
 
     saved = desk.post(url, {"version": "2", "body": "My own text."})
     assert saved.status_code == 303
