@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from briefing.extensions import db
 from briefing.services.errors import (
     Collision,
     Conflict,
@@ -118,6 +119,7 @@ def init_app(app: Flask) -> None:
         # The pool drops the broken connections itself, so the next request after the
         # database returns simply works.
         log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+        # Verbs roll back their own failures; a read that lost its connection cannot.
         db.session.rollback()
         response = problem(503, UNAVAILABLE) if wants_problem_json() else _page(503, UNAVAILABLE)
         response.headers["Retry-After"] = str(RETRY_AFTER)
