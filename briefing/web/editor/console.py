@@ -1,9 +1,10 @@
 """A briefing's console: the composer, the preview, and the updates with their actions.
 
 Each action answers a plain form POST with a redirect (PRG) or the page again with its
-errors, and the console's script (`Accept: application/json`) with the same result as
-JSON carrying `_update.html` fragments: the markup readers, the console and the live
-stream share.
+errors, and the console's script (`Accept: application/json`) with the same result in one
+JSON envelope (`_answer`) carrying `_update.html` fragments: the markup readers, the
+console and the live stream share. The view parses the form and picks the answer; what
+happens is decided by the service verbs.
 """
 
 from __future__ import annotations
