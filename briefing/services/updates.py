@@ -99,29 +99,12 @@ def create_update(
     return item
 
 
-def preview_update(
-    briefing: Briefing,
-    *,
-    actor: User,
-    body: str,
-    headline: str = "",
-    sources: Sequence[str] = (),
-    key_event: bool = False,
-    pinned: bool = False,
-) -> Update:
-    """The update `create_update` would publish now, built and rendered the same way but
-    never added to the session. Input it would refuse is shown as far as it goes (unknown
-    sources left out), since a preview is for reading, not for checking."""
-    item = _new_update(
-        checks.Collector(),
-        briefing,
-        actor,
-        body=body,
-        headline=headline,
-        sources=sources,
-        key_event=key_event,
-        status=UpdateStatus.PUBLISHED,
-    )
+def preview_update(briefing: Briefing, *, actor: User, pinned: bool = False, **text: Any) -> Update:
+    """The update `create_update` would publish now from the same `text` (body, headline,
+    sources, key_event), built and rendered the same way but never added to the session.
+    Input it would refuse is shown as far as it goes (unknown sources left out), since a
+    preview is for reading, not for checking."""
+    item = _new_update(checks.Collector(), briefing, actor, status=UpdateStatus.PUBLISHED, **text)
     item.pinned = pinned
     return item
 
@@ -369,9 +352,9 @@ def _new_update(
     author: User,
     *,
     body: str,
-    headline: str,
-    sources: Sequence[str],
-    key_event: bool,
+    headline: str = "",
+    sources: Sequence[str] = (),
+    key_event: bool = False,
     status: UpdateStatus,
 ) -> Update:
     """A new, unsaved update with its text cleaned (faults go to `errors`) and rendered;
