@@ -51,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     "METRICS_TOKEN": None,
     # Level of the JSON lines the `briefing` loggers write to stderr.
     "LOG_LEVEL": "INFO",
+    # How long an Idempotency-Key replays its first request (seconds); then it is purged.
+    "IDEMPOTENCY_TTL": 24 * 3600,
     # werkzeug's scrypt; tests lower the cost, production never should.
     "PASSWORD_HASH_METHOD": "scrypt",
 }

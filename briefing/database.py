@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from briefing.extensions import db, migrate
 
+log = logging.getLogger(__name__)
 MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
 
 
@@ -32,6 +34,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def reachable() -> bool:
+    """Whether the database answers now. Never raises (monitoring reads this), and a failed
+    probe leaves the session usable."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:
+        log.warning("database unreachable: %s", error)
+        db.session.rollback()
+        return False
+    return True
 
 
 def upgrade_schema() -> None:

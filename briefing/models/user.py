@@ -60,7 +60,8 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
 
 
 class IdempotencyKey(db.Model):  # type: ignore[name-defined]
-    """The remembered outcome of a POST sent with an Idempotency-Key header."""
+    """A POST sent with an Idempotency-Key, stored in the transaction that created its
+    resource, so a key exists exactly when its resource does (services/idempotency.py)."""
 
     __tablename__ = "idempotency_keys"
 
@@ -68,9 +69,10 @@ class IdempotencyKey(db.Model):  # type: ignore[name-defined]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     key: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int | None]
-    response_body: Mapped[str | None] = mapped_column(db.Text)
-    location: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the request created: its table ("updates", "briefings", "sources") and id.
+    resource: Mapped[str] = mapped_column(String(40))
+    resource_id: Mapped[int]
+    # Keys expire (IDEMPOTENCY_TTL); expired ones are ignored, then purged.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     __table_args__ = (db.UniqueConstraint("user_id", "key"),)

@@ -46,6 +46,7 @@ from briefing.services.briefings import SUMMARY_MAX, TITLE_MAX, slug_taken
 from briefing.services.changes import record_change
 from briefing.services.errors import FieldError, Invalid
 from briefing.services.permissions import Actor, require_role
+from briefing.services.transactions import verb
 from briefing.services.updates import BODY_MAX, HEADLINE_MAX, refresh_credits
 from briefing.services.users import normalize_email
 
@@ -182,6 +183,7 @@ def parse_archive_document(data: bytes | str) -> ArchiveDocument:
     return document
 
 
+@verb
 def restore_briefing(
     document: ArchiveDocument, *, actor: Actor, slug: str | None = None
 ) -> Briefing:

@@ -14,7 +14,9 @@ from briefing.rendering.markdown import render_markdown
 from briefing.services import checks
 from briefing.services.changes import record_change
 from briefing.services.checks import UNSET
+from briefing.services.idempotency import Idempotency, remember
 from briefing.services.permissions import require_role
+from briefing.services.transactions import verb
 
 TITLE_MAX = 200
 STANDFIRST_MAX = 1_000
@@ -28,6 +30,7 @@ ALLOWED_TRANSITIONS = {
 }
 
 
+@verb
 def create_briefing(
     *,
     actor: User,
@@ -39,9 +42,11 @@ def create_briefing(
     language: str = "en",
     status: BriefingStatus = BriefingStatus.DRAFT,
     opened_at: datetime | None = None,
+    idempotency: Idempotency | None = None,
 ) -> Briefing:
     """A new briefing; a live one starts its coverage now, or at `opened_at` when it is
-    set up after the fact (imports, the demo)."""
+    set up after the fact (imports, the demo). With `idempotency`, its key is stored with
+    the briefing (see services/idempotency.py)."""
     require_role(actor, Role.EDITOR, "create briefings")
     errors = checks.Collector()
     title = checks.line(errors, "title", title, max_length=TITLE_MAX, required=True)
@@ -79,10 +84,12 @@ def create_briefing(
     db.session.add(briefing)
     db.session.flush()
     record_change(briefing, ChangeKind.BRIEFING_CHANGED)
+    remember(idempotency, actor, briefing)
     db.session.commit()
     return briefing
 
 
+@verb
 def change_briefing(
     briefing: Briefing,
     *,

@@ -44,3 +44,12 @@ class Conflict(DomainError):
     def __init__(self, detail: str, current: Any) -> None:
         super().__init__(detail)
         self.current = current
+
+
+class Collision(DomainError):
+    """Two writes raced for something unique (a slug, the pinned slot) and this one lost.
+    `constraint` names the database constraint that refused it; sending again may succeed."""
+
+    def __init__(self, detail: str, constraint: str) -> None:
+        super().__init__(detail)
+        self.constraint = constraint

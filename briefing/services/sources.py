@@ -8,7 +8,9 @@ from briefing.extensions import db
 from briefing.models import Role, Source
 from briefing.services import checks
 from briefing.services.errors import NotFound
+from briefing.services.idempotency import Idempotency, remember
 from briefing.services.permissions import Actor, require_role
+from briefing.services.transactions import verb
 
 # The agencies a fresh database knows, per SPEC §1.
 DEFAULT_SOURCES = (
@@ -27,6 +29,7 @@ DEFAULT_SOURCES = (
 )
 
 
+@verb
 def seed_default_sources(*, actor: Actor) -> int:
     """Add the default agencies that are missing; returns how many were added."""
     require_role(actor, Role.ADMIN, "add sources")
@@ -40,7 +43,11 @@ def seed_default_sources(*, actor: Actor) -> int:
     return added
 
 
-def create_source(*, actor: Actor, slug: str, name: str, url: str) -> Source:
+@verb
+def create_source(
+    *, actor: Actor, slug: str, name: str, url: str, idempotency: Idempotency | None = None
+) -> Source:
+    """A new source; with `idempotency`, its key is stored with it (services/idempotency.py)."""
     require_role(actor, Role.ADMIN, "add sources")
     errors = checks.Collector()
     slug = checks.slug(errors, "slug", slug, max_length=64)
@@ -51,10 +58,12 @@ def create_source(*, actor: Actor, slug: str, name: str, url: str) -> Source:
     errors.raise_if_any()
     source = Source(slug=slug, name=name, url=url)
     db.session.add(source)
+    remember(idempotency, actor, source)
     db.session.commit()
     return source
 
 
+@verb
 def change_source(source: Source, *, actor: Actor, name: str, url: str) -> Source:
     """Rename or re-point a source; its slug stays, since updates and feeds refer to it."""
     require_role(actor, Role.ADMIN, "change sources")

@@ -7,6 +7,7 @@ writes the update, a revision where text changed, and a change-log row, then com
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -33,7 +34,9 @@ from briefing.services import checks
 from briefing.services.changes import record_change
 from briefing.services.checks import UNSET
 from briefing.services.errors import Conflict, Forbidden, Invalid
+from briefing.services.idempotency import Idempotency, remember
 from briefing.services.permissions import require_may_touch, require_role
+from briefing.services.transactions import verb
 
 BODY_MAX = 100_000
 HEADLINE_MAX = 200
@@ -43,6 +46,7 @@ MAX_SOURCES = 20
 SETTABLE_STATUSES = (UpdateStatus.DRAFT, UpdateStatus.PUBLISHED)
 
 
+@verb
 def create_update(
     briefing: Briefing,
     *,
@@ -54,40 +58,33 @@ def create_update(
     pinned: bool = False,
     status: UpdateStatus = UpdateStatus.PUBLISHED,
     published_at: datetime | None = None,
+    idempotency: Idempotency | None = None,
 ) -> Update:
-    """Publish an update now (or at a back-dated `published_at`), or save it as a draft."""
+    """Publish an update now (or at a back-dated `published_at`), or save it as a draft.
+    With `idempotency`, its key is stored with the update (see services/idempotency.py)."""
     require_role(actor, Role.CONTRIBUTOR, "write updates")
     if status != UpdateStatus.DRAFT or pinned:
         require_role(actor, Role.EDITOR, "publish or pin updates")
     errors = checks.Collector()
-    body = checks.text(errors, "body", body, max_length=BODY_MAX, required=True)
-    headline = checks.line(errors, "headline", headline, max_length=HEADLINE_MAX)
-    source_rows = _sources(errors, sources)
+    item = _new_update(
+        errors,
+        briefing,
+        actor,
+        body=body,
+        headline=headline,
+        sources=sources,
+        key_event=key_event,
+        status=status,
+    )
     _check_status(errors, status)
     if published_at is not None:
         published_at = checks.moment(errors, "published_at", published_at, allow_future=False)
+        if status == UpdateStatus.PUBLISHED:
+            item.published_at = published_at
     if briefing.status == BriefingStatus.ENDED:
         errors.add("briefing", "This briefing has ended; reopen it to post new updates.")
     errors.raise_if_any()
 
-    now = utcnow()
-    html = render_markdown(body)
-    item = Update(
-        briefing_id=briefing.id,
-        author_id=actor.id,
-        headline=headline,
-        body=body,
-        body_html=html,
-        body_text=html_to_text(html),
-        status=status,
-        key_event=key_event,
-        pinned=False,
-        published_at=(published_at or now) if status == UpdateStatus.PUBLISHED else None,
-        created_at=now,
-        updated_at=now,
-        version=1,
-    )
-    item.source_links = _links(source_rows)
     db.session.add(item)
     db.session.flush()
     if status == UpdateStatus.PUBLISHED:
@@ -97,10 +94,22 @@ def create_update(
         refresh_credits(briefing)
     else:
         record_change(briefing, ChangeKind.DRAFT_SAVED, item)
+    remember(idempotency, actor, item)
     db.session.commit()
     return item
 
 
+def preview_update(briefing: Briefing, *, actor: User, pinned: bool = False, **text: Any) -> Update:
+    """The update `create_update` would publish now from the same `text` (body, headline,
+    sources, key_event), built and rendered the same way but never added to the session.
+    Input it would refuse is shown as far as it goes (unknown sources left out), since a
+    preview is for reading, not for checking."""
+    item = _new_update(checks.Collector(), briefing, actor, status=UpdateStatus.PUBLISHED, **text)
+    item.pinned = pinned
+    return item
+
+
+@verb
 def edit_update(
     item: Update,
     *,
@@ -206,6 +215,7 @@ def edit_update(
     return item
 
 
+@verb
 def retract_update(item: Update, *, actor: User) -> Update:
     """Soft delete: readers and feeds stop showing it; the row and its history stay."""
     require_may_touch(actor, item)
@@ -228,18 +238,28 @@ def retract_update(item: Update, *, actor: User) -> Update:
     return item
 
 
-def set_pinned(item: Update, *, actor: User, pinned: bool) -> Update:
+@dataclass(frozen=True)
+class Pinned:
+    """What a pin touched: the update, and the one that lost the pinned slot to it."""
+
+    update: Update
+    displaced: Update | None = None
+
+
+@verb
+def set_pinned(item: Update, *, actor: User, pinned: bool) -> Pinned:
     """Pin (unpinning whichever update held the slot) or unpin. Needs no version."""
     require_role(actor, Role.EDITOR, "pin updates")
     if pinned == item.pinned:
-        return item
+        return Pinned(item)
     if pinned and item.status != UpdateStatus.PUBLISHED:
         raise Invalid.field("pinned", "Only a published update can be pinned.")
-    _set_pin(item.briefing, item, pinned)
+    displaced = _set_pin(item.briefing, item, pinned)
     db.session.commit()
-    return item
+    return Pinned(item, displaced)
 
 
+@verb
 def set_key_event(item: Update, *, actor: User, key_event: bool) -> Update:
     """Mark or unmark a key event. Needs no version: it touches no text."""
     require_role(actor, Role.EDITOR, "mark key events")
@@ -303,25 +323,65 @@ def _claim_version(item: Update, version: int) -> None:
     set_committed_value(item, "version", version + 1)
 
 
-def _set_pin(briefing: Briefing, item: Update, pinned: bool) -> None:
+def _set_pin(briefing: Briefing, item: Update, pinned: bool) -> Update | None:
     if pinned:
-        _pin(briefing, item)
-    else:
-        item.pinned = False
-        record_change(briefing, ChangeKind.UPDATE_UNPINNED, item)
+        return _pin(briefing, item)
+    item.pinned = False
+    record_change(briefing, ChangeKind.UPDATE_UNPINNED, item)
+    return None
 
 
-def _pin(briefing: Briefing, item: Update) -> None:
-    holders = db.session.scalars(
+def _pin(briefing: Briefing, item: Update) -> Update | None:
+    """Pin `item`; returns the update that held the slot, if one did."""
+    holder = db.session.scalar(
         select(Update).where(
             Update.briefing_id == briefing.id, Update.pinned.is_(True), Update.id != item.id
         )
-    ).all()
-    for holder in holders:
+    )
+    if holder is not None:
         holder.pinned = False
     db.session.flush()
     item.pinned = True
     record_change(briefing, ChangeKind.UPDATE_PINNED, item)
+    return holder
+
+
+def _new_update(
+    errors: checks.Collector,
+    briefing: Briefing,
+    author: User,
+    *,
+    body: str,
+    headline: str = "",
+    sources: Sequence[str] = (),
+    key_event: bool = False,
+    status: UpdateStatus,
+) -> Update:
+    """A new, unsaved update with its text cleaned (faults go to `errors`) and rendered;
+    published now unless it is a draft."""
+    body = checks.text(errors, "body", body, max_length=BODY_MAX, required=True)
+    headline = checks.line(errors, "headline", headline, max_length=HEADLINE_MAX)
+    source_rows = _sources(errors, sources)
+    now = utcnow()
+    html = render_markdown(body)
+    item = Update(
+        briefing=briefing,
+        author=author,
+        headline=headline,
+        body=body,
+        body_html=html,
+        body_text=html_to_text(html),
+        status=status,
+        key_event=key_event,
+        pinned=False,
+        published_at=now if status == UpdateStatus.PUBLISHED else None,
+        created_at=now,
+        updated_at=now,
+        version=1,
+        correction="",
+    )
+    item.source_links = _links(source_rows)
+    return item
 
 
 def _check_status(errors: checks.Collector, status: UpdateStatus) -> None:

@@ -16,6 +16,7 @@ from briefing.models.base import INTEGER_MAX, utcnow
 from briefing.services import checks
 from briefing.services.errors import Invalid, NotFound
 from briefing.services.permissions import Actor, require_role
+from briefing.services.transactions import verb
 
 PASSWORD_MIN = 10
 TOKEN_PREFIX = "brf_"
@@ -29,6 +30,7 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+@verb
 def create_user(
     *,
     actor: Actor,
@@ -89,6 +91,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@verb
 def create_token(user: User, *, actor: Actor, name: str) -> tuple[ApiToken, str]:
     """A new bearer token for `user` (admins only); the plain token is returned once and
     never stored."""
@@ -115,6 +118,7 @@ def user_for_token(plain: str) -> User | None:
     return token.user
 
 
+@verb
 def revoke_token(token: ApiToken, *, actor: Actor) -> None:
     require_role(actor, Role.ADMIN, "revoke API tokens")
     if token.revoked_at is None:
@@ -122,6 +126,7 @@ def revoke_token(token: ApiToken, *, actor: Actor) -> None:
         db.session.commit()
 
 
+@verb
 def change_user_role(user: User, *, actor: User, role: Role) -> User:
     require_role(actor, Role.ADMIN, "change roles")
     if user.role == role:
@@ -133,6 +138,7 @@ def change_user_role(user: User, *, actor: User, role: Role) -> User:
     return user
 
 
+@verb
 def set_user_active(user: User, *, actor: User, active: bool) -> User:
     """Deactivate (the account can no longer sign in or use its tokens) or reactivate."""
     require_role(actor, Role.ADMIN, "deactivate accounts")

@@ -12,7 +12,14 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from briefing.extensions import db
-from briefing.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from briefing.services.errors import (
+    Collision,
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +29,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     Forbidden: 403,
     Invalid: 422,
     Conflict: 409,
+    Collision: 409,
 }
 TITLES = {
     400: "Bad request",
@@ -64,9 +72,14 @@ def problem(status: int, detail: str, **extra: Any) -> Response:
     return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
 
 
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a domain error, or of the nearest kind it is a case of."""
+    return next((STATUS_BY_ERROR[k] for k in type(error).__mro__ if k in STATUS_BY_ERROR), 400)
+
+
 def domain_error_response(error: DomainError) -> Response:
     """The API's answer to a domain error."""
-    status = STATUS_BY_ERROR.get(type(error), 400)
+    status = status_of(error)
     extra: dict[str, Any] = {}
     if isinstance(error, Invalid):
         extra["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
@@ -81,11 +94,11 @@ def domain_error_response(error: DomainError) -> Response:
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> Any:
-        db.session.rollback()
+        # The verb that raised it has already rolled its transaction back
+        # (services/transactions.py).
         if wants_problem_json():
             return domain_error_response(error)
-        status = STATUS_BY_ERROR.get(type(error), 400)
-        return _page(status, error.detail)
+        return _page(status_of(error), error.detail)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
@@ -106,6 +119,7 @@ def init_app(app: Flask) -> None:
         # The pool drops the broken connections itself, so the next request after the
         # database returns simply works.
         log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+        # Verbs roll back their own failures; a read that lost its connection cannot.
         db.session.rollback()
         response = problem(503, UNAVAILABLE) if wants_problem_json() else _page(503, UNAVAILABLE)
         response.headers["Retry-After"] = str(RETRY_AFTER)
@@ -114,7 +128,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
         if wants_problem_json():
             return problem(500, "Something went wrong on our side; it has been logged.")
         return _page(500, "Something went wrong on our side; it has been logged.")

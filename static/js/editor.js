@@ -27,7 +27,9 @@ function problemText(status, data) {
   if (status === 401) {
     return "Your session has ended. Log in again in another tab, then send again: your text is kept here.";
   }
-  return data.detail || data.message || `The server refused this (${status}).`;
+  // The console's own answers say what happened in `message`; errors raised before an
+  // action runs (session, CSRF, permissions, 404) arrive as problem+json with `detail`.
+  return data.message || data.detail || `The server refused this (${status}).`;
 }
 
 const flashes = document.getElementById("flashes");
@@ -95,6 +97,7 @@ export function insertOrReplaceUpdate(html) {
   const existing = document.getElementById(article.id);
   let item = existing?.closest(".console-item");
   if (item && existing.isEqualNode(article)) return item; // the stream echoing our own post
+  if (article.classList.contains("update--pinned")) unpinOthers(article.id);
   if (item) {
     existing.replaceWith(article);
   } else {
@@ -109,6 +112,16 @@ export function insertOrReplaceUpdate(html) {
   markFresh(item);
   refreshSections();
   return item;
+}
+
+// One update holds the pinned slot: the one that lost it changed in the same write.
+function unpinOthers(articleId) {
+  for (const other of consoleRoot.querySelectorAll("article.update--pinned")) {
+    if (other.id !== articleId) {
+      other.classList.remove("update--pinned");
+      other.querySelector(".tag--pinned")?.remove();
+    }
+  }
 }
 
 export function removeUpdate(id) {
@@ -140,15 +153,6 @@ function listenLive(root) {
     } else if (type === "retract") {
       removeUpdate(data.id);
     } else if (data.html) {
-      if (type === "pin" && data.pinned) {
-        // The update that held the pinned slot lost it in the same change.
-        for (const other of root.querySelectorAll("article.update--pinned")) {
-          if (other.id !== `update-${data.id}`) {
-            other.classList.remove("update--pinned");
-            other.querySelector(".tag--pinned")?.remove();
-          }
-        }
-      }
       insertOrReplaceUpdate(data.html);
     }
   };
@@ -326,7 +330,6 @@ function setUpComposer(form) {
   const preview = document.getElementById("preview");
   const previewBody = preview?.querySelector("[data-preview-body]");
   let busy = false;
-  let pendingRetries = 0;
 
   const say = (message, isError = false) => {
     if (!state) return;
@@ -367,7 +370,6 @@ function setUpComposer(form) {
     const { ok, status, data: answer } = result;
     if (answer.idempotency_key) form.elements.idempotency_key.value = answer.idempotency_key;
     if (ok) {
-      pendingRetries = 0;
       applyResult(answer);
       form.elements.headline.value = "";
       body.value = "";
@@ -381,15 +383,9 @@ function setUpComposer(form) {
       body.focus();
       return;
     }
-    if (status === 409 && answer.pending && pendingRetries < 5) {
-      // The first attempt is still being processed: ask again for its outcome shortly.
-      pendingRetries += 1;
-      say("Still being sent…");
-      window.setTimeout(() => post(action, button), 800);
-      return;
-    }
     saveLocally(form);
-    showErrors(form, answer.errors || { _form: [problemText(status, answer)] });
+    const fieldErrors = answer.errors && Object.keys(answer.errors).length > 0;
+    showErrors(form, fieldErrors ? answer.errors : { _form: [problemText(status, answer)] });
     say(problemText(status, answer), true);
   }
 

@@ -46,8 +46,11 @@ def established_connections(pid: int, port: int) -> int:
     return count
 
 
-def start_gunicorn(database_url: str, tmp_path: Path, **extra: str) -> tuple[Any, int]:
-    """gunicorn as documented, on this test's database; waits until it answers."""
+def start_gunicorn(
+    database_url: str, tmp_path: Path, *, wsgi: str = "wsgi:app", **extra: str
+) -> tuple[Any, int]:
+    """gunicorn as documented (or serving another `wsgi` module that builds the app), on
+    this test's database; waits until it answers."""
     port = free_port()
     inherited = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env = {
@@ -61,7 +64,7 @@ def start_gunicorn(database_url: str, tmp_path: Path, **extra: str) -> tuple[Any
     }
     with open(tmp_path / "gunicorn.log", "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:briefing.gunicorn_conf", "wsgi:app"],
+            [sys.executable, "-m", "gunicorn", "-c", "python:briefing.gunicorn_conf", wsgi],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log,

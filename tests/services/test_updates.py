@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from briefing.extensions import db
-from briefing.models import Change, ChangeKind, Revision, UpdateStatus
+from briefing.models import Change, ChangeKind, Revision, Update, UpdateStatus
 from briefing.services import updates as update_service
 from briefing.services.errors import Conflict, Forbidden, Invalid
 
@@ -38,12 +38,42 @@ def test_stale_edit_is_refused_and_nothing_is_lost(briefing, make_update, editor
     assert [r.body for r in revisions] == ["First text"]
 
 
-def test_pinning_a_second_update_unpins_the_first(briefing, make_update, editor):
+def test_pinning_a_second_update_unpins_the_first_and_says_so(briefing, make_update, editor):
     first = make_update(briefing, pinned=True)
     second = make_update(briefing)
-    update_service.set_pinned(second, actor=editor, pinned=True)
+    pinned = update_service.set_pinned(second, actor=editor, pinned=True)
+    assert (pinned.update, pinned.displaced) == (second, first)
     db.session.refresh(first)
     assert (first.pinned, second.pinned) == (False, True)
+    unpinned = update_service.set_pinned(second, actor=editor, pinned=False)
+    assert (unpinned.update, unpinned.displaced) == (second, None)
+
+
+def test_preview_is_a_real_update_rendered_as_saved_but_never_stored(briefing, editor):
+    before = briefing.version
+    item = update_service.preview_update(
+        briefing,
+        actor=editor,
+        headline="  Two   spaces ",
+        body="**Bold** [x](javascript:alert(1))",
+        sources=["AFP", "reuters", "afp", "unknown"],
+        key_event=True,
+        pinned=True,
+    )
+    assert isinstance(item, Update)
+    assert item not in db.session
+    assert item.id is None and not db.session.new
+    assert item.headline == "Two spaces"
+    assert item.body_html.startswith("<p><strong>Bold</strong>")
+    assert item.credit == "With reporting by AFP and Reuters"
+    assert (item.key_event, item.pinned, item.is_published) == (True, True, True)
+    assert item.author is editor and item.published_at is not None
+    saved = update_service.create_update(
+        briefing, actor=editor, headline="  Two   spaces ", body="**Bold** [x](javascript:alert(1))"
+    )
+    assert (saved.headline, saved.body_html) == (item.headline, item.body_html)
+    assert db.session.scalar(select(func.count(Update.id))) == 1
+    assert briefing.version == before + 1
 
 
 def test_contributor_may_only_save_drafts(briefing, make_user):

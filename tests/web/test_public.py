@@ -303,6 +303,13 @@ def test_healthz_reports_database_and_broker(client):
     assert response.get_json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
+def test_healthz_reports_an_unreachable_database_without_failing(make_app, tmp_path):
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path}/no-such-dir/briefing.sqlite3")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "degraded", "database": "unreachable", "broker": "ok"}
+
+
 def test_static_files_have_hashed_urls_and_long_caching(client, briefing):
     doc = parse(client.get("/briefings/war"))
     href = doc.xpath("//link[@rel='stylesheet']/@href")[0]

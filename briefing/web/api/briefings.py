@@ -9,6 +9,7 @@ from flask import Response, jsonify, url_for
 from briefing import models
 from briefing.models import BriefingStatus, User
 from briefing.services import briefings, timeline
+from briefing.services.idempotency import Idempotency
 from briefing.services.permissions import sees_drafts
 from briefing.web.api import bp
 from briefing.web.api.auth import current_actor
@@ -63,13 +64,17 @@ def list_briefings() -> Response:
 def create_briefing() -> Response:
     """Create a briefing (editors)."""
 
-    def create(actor: User, values: dict[str, Any]) -> Created:
-        briefing = briefings.create_briefing(actor=actor, **values)
+    def create(
+        actor: User, values: dict[str, Any], idempotency: Idempotency | None
+    ) -> models.Briefing:
+        return briefings.create_briefing(actor=actor, idempotency=idempotency, **values)
+
+    def represent(briefing: models.Briefing) -> Created:
         return briefing_json(briefing), url_for(
             "api.get_briefing", slug=briefing.slug, _external=True
         )
 
-    return created(BriefingCreate, create)
+    return created(BriefingCreate, models.Briefing, create, represent)
 
 
 @bp.get("/briefings/<slug:slug>")

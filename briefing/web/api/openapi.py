@@ -131,8 +131,8 @@ ERRORS = {
     "NotFound": ErrorResponse(STATUS_BY_ERROR[NotFound], "No such briefing, update or source."),
     "Conflict": ErrorResponse(
         STATUS_BY_ERROR[Conflict],
-        "A stale version (with current_version and current), a request with the same "
-        "Idempotency-Key still in progress, or a lost race with a simultaneous change.",
+        "A stale version (with current_version and current), or a lost race with a "
+        "simultaneous change.",
     ),
     "TooLarge": ErrorResponse(RequestEntityTooLarge.code, "The body is larger than 1 MiB."),
     "UnsupportedMediaType": ErrorResponse(

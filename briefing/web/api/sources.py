@@ -6,8 +6,10 @@ from typing import Any
 
 from flask import Response, jsonify, url_for
 
+from briefing import models
 from briefing.models import User
 from briefing.services import sources
+from briefing.services.idempotency import Idempotency
 from briefing.services.timeline import Page
 from briefing.web.api import bp
 from briefing.web.api.input import RequestBody, Text
@@ -41,11 +43,15 @@ def list_sources() -> Response:
 def create_source() -> Response:
     """Add a source (admins)."""
 
-    def create(actor: User, values: dict[str, Any]) -> Created:
-        source = sources.create_source(actor=actor, **values)
+    def create(
+        actor: User, values: dict[str, Any], idempotency: Idempotency | None
+    ) -> models.Source:
+        return sources.create_source(actor=actor, idempotency=idempotency, **values)
+
+    def represent(source: models.Source) -> Created:
         return source_json(source), url_for("api.get_source", slug=source.slug, _external=True)
 
-    return created(SourceCreate, create)
+    return created(SourceCreate, models.Source, create, represent)
 
 
 @bp.get("/sources/<slug:slug>")

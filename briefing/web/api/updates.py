@@ -10,6 +10,7 @@ from briefing import models
 from briefing.models import UpdateStatus, User
 from briefing.services import timeline, updates
 from briefing.services.errors import NotFound
+from briefing.services.idempotency import Idempotency
 from briefing.services.permissions import may_read, sees_drafts
 from briefing.web.api import bp
 from briefing.web.api.auth import current_actor
@@ -83,13 +84,17 @@ def create_update(slug: str) -> Response:
     """Publish an update (editors) or save a draft (status draft; contributors)."""
     briefing = visible_briefing(slug)
 
-    def create(actor: User, values: dict[str, Any]) -> Created:
-        item = updates.create_update(briefing, actor=actor, **values)
+    def create(
+        actor: User, values: dict[str, Any], idempotency: Idempotency | None
+    ) -> models.Update:
+        return updates.create_update(briefing, actor=actor, idempotency=idempotency, **values)
+
+    def represent(item: models.Update) -> Created:
         return update_json(item), url_for(
             "api.get_update", slug=slug, update_id=item.id, _external=True
         )
 
-    return created(UpdateCreate, create)
+    return created(UpdateCreate, models.Update, create, represent)
 
 
 @bp.get(ONE_UPDATE)

@@ -7,7 +7,6 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
-from briefing.extensions import db
 from briefing.models import Role
 from briefing.services import sources as source_service
 from briefing.services import users as user_service
@@ -171,7 +170,6 @@ def _flash_refusal(change: Any, success: str) -> None:
     try:
         change()
     except Invalid as error:
-        db.session.rollback()
         flash(" ".join(e.message for e in error.errors), "error")
     else:
         flash(success, "success")

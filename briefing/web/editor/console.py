@@ -1,19 +1,20 @@
 """A briefing's console: the composer, the preview, and the updates with their actions.
 
 Each action answers a plain form POST with a redirect (PRG) or the page again with its
-errors, and the console's script (`Accept: application/json`) with the same result as
-JSON carrying `_update.html` fragments: the markup readers, the console and the live
-stream share.
+errors, and the console's script (`Accept: application/json`) with the same result in one
+JSON envelope (`_answer`) carrying `_update.html` fragments: the markup readers, the
+console and the live stream share. The view parses the form and picks the answer; what
+happens is decided by the service verbs.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from flask import (
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -21,16 +22,12 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as BaseResponse
 
-from briefing.extensions import db
-from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus, User
-from briefing.models.base import utcnow
-from briefing.rendering.credit import credit_line
-from briefing.rendering.markdown import clean_text, render_markdown
-from briefing.services import idempotency, newsroom, timeline, updates
-from briefing.services.errors import Conflict, Invalid, NotFound
+from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus
+from briefing.services import newsroom, timeline, updates
+from briefing.services.errors import Collision, Conflict, Invalid, NotFound
+from briefing.services.idempotency import Idempotency, KeyReused, create_once
 from briefing.services.permissions import require_may_touch, sees_drafts
 from briefing.services.sources import all_sources
 from briefing.web.editor import bp, wants_json
@@ -45,24 +42,6 @@ from briefing.web.editor.forms import (
 
 CONSOLE_PAGE = 30
 ONE_UPDATE = "/briefings/<slug:slug>/updates/<id:update_id>"
-
-
-@dataclass
-class PreviewUpdate:
-    """What `_update.html` needs to show an update that is not saved."""
-
-    headline: str
-    body_html: str
-    credit: str
-    key_event: bool
-    pinned: bool
-    author: User
-    published_at: datetime
-    id: int | None = None
-    version: int = 0
-    edited_at: datetime | None = None
-    correction: str = ""
-    is_published: bool = False
 
 
 @bp.get("/briefings/<slug:slug>")
@@ -83,7 +62,7 @@ def compose(slug: str) -> Any:
     form = ComposerForm()
     action = request.form.get("action", "publish")
     if action == "preview":
-        return _console_page(briefing, form, preview=_preview(form))
+        return _console_page(briefing, form, preview=_preview(briefing, form))
     user = actor()
     values: dict[str, Any] = {
         "headline": form.headline.data or "",
@@ -91,72 +70,60 @@ def compose(slug: str) -> Any:
         "sources": list(form.sources.data or []),
         "key_event": bool(form.key_event.data),
         "pinned": bool(form.pinned.data),
-        "status": UpdateStatus.DRAFT if action == "draft" else UpdateStatus.PUBLISHED,
     }
+    status = UpdateStatus.DRAFT if action == "draft" else UpdateStatus.PUBLISHED
     key = form.idempotency_key.data or ""
-    claim, print_ = None, ""
+    idempotency = None
     if key:
-        idempotency.check_key(key)
-        print_ = idempotency.fingerprint("POST", request.path, {**values, "status": action})
-        try:
-            replay = idempotency.previous_response(user, key, print_)
-        except Invalid:
-            # The first attempt went through with other text (a retry after an edit).
-            form.form_errors.append(
-                "An earlier attempt to send this update arrived: it is in the list below. "
-                "Your text is still here; send it again if it says something new."
-            )
-            form.new_key()
-            return _refused(briefing, form, 409)
-        if replay is not None:
-            return _replayed(briefing, replay)
-        claim = idempotency.claim(user, key, print_)
+        idempotency = Idempotency.for_request(
+            key,
+            method="POST",
+            path=request.path,
+            payload={**values, "status": action},
+            ttl=timedelta(seconds=current_app.config["IDEMPOTENCY_TTL"]),
+        )
     try:
-        pinned_before = timeline.pinned_update(briefing) if values["pinned"] else None
-        item = updates.create_update(briefing, actor=user, **values)
+        outcome = create_once(
+            lambda remembered: updates.create_update(
+                briefing, actor=user, status=status, idempotency=remembered, **values
+            ),
+            actor=user,
+            idempotency=idempotency,
+            model=Update,
+        )
+    except KeyReused:
+        # The first attempt went through with other text (a retry after an edit).
+        form.form_errors.append(
+            "An earlier attempt to send this update arrived: it is in the list below. "
+            "Your text is still here; send it again if it says something new."
+        )
+        form.new_key()
+        return _refused(briefing, form, 409)
     except Invalid as error:
         show_errors(form, error)
         return _refused(briefing, form, 422)
-    except IntegrityError:
-        db.session.rollback()
-        replay = idempotency.previous_response(user, key, print_) if claim else None
-        if replay is not None:
-            return _replayed(briefing, replay)
+    except Collision:
         form.form_errors.append("Another change landed at the same moment: send it again.")
         return _refused(briefing, form, 409)
-    if claim is not None:
-        location = url_for("editor.console", slug=slug, _anchor=f"update-{item.id}")
-        idempotency.remember(claim, 201, json.dumps({"update_id": item.id}), location)
-    return _posted(briefing, item, also=[pinned_before])
-
-
-def _posted(briefing: Briefing, item: Update, also: list[Update | None] | None = None) -> Any:
+    item = outcome.resource
     message = "Published." if item.is_published else "Draft saved; an editor will publish it."
     if wants_json():
         form = ComposerForm(formdata=None)
         form.new_key()
-        key = form.idempotency_key.data
-        return _json(briefing, message, [item, *(also or [])], idempotency_key=key)
+        return _answer(briefing, message, [item], idempotency_key=form.idempotency_key.data)
     flash(message, "success")
     return redirect(url_for("editor.console", slug=briefing.slug, _anchor=f"update-{item.id}"))
 
 
-def _replayed(briefing: Briefing, replay: idempotency.Replay) -> Any:
-    """The answer to a repeated composer key: what the first request produced."""
-    if not replay.body:
-        detail = "This update is still being sent; it will appear in a moment."
-        if wants_json():
-            return jsonify(detail=detail, pending=True), 409
-        flash(detail, "info")
-        return redirect(url_for("editor.console", slug=briefing.slug))
-    item = timeline.update_in(briefing, json.loads(replay.body)["update_id"], public=False)
-    return _posted(briefing, item)
-
-
 def _refused(briefing: Briefing, form: ComposerForm, status: int) -> Any:
     if wants_json():
-        key = form.idempotency_key.data
-        return jsonify(detail=_first_error(form), errors=_errors(form), idempotency_key=key), status
+        return _answer(
+            briefing,
+            _first_error(form),
+            status=status,
+            errors=_errors(form),
+            idempotency_key=form.idempotency_key.data,
+        )
     return _console_page(briefing, form, status=status)
 
 
@@ -165,26 +132,23 @@ def _refused(briefing: Briefing, form: ComposerForm, status: int) -> Any:
 def preview(slug: str) -> Any:
     """The update as readers would see it, rendered by the page's own template; not saved."""
     briefing = _briefing(slug)
-    return jsonify(html=_render_preview(briefing, _preview(ComposerForm())))
+    return _answer(briefing, "", html=_render_preview(briefing, _preview(briefing, ComposerForm())))
 
 
-def _preview(form: ComposerForm) -> PreviewUpdate:
-    """The composer's (or the edit form's: same field names) text, rendered as it would be
-    saved."""
-    names = {s.slug: s.name for s in all_sources()}
-    slugs = [s for s in dict.fromkeys(form.sources.data or []) if s in names]
-    return PreviewUpdate(
-        headline=" ".join(clean_text(form.headline.data or "").split()),
-        body_html=render_markdown(form.body.data or ""),
-        credit=credit_line([names[s] for s in slugs]),
+def _preview(briefing: Briefing, form: ComposerForm) -> Update:
+    """The composer's (or the edit form's: same field names) text as it would be saved."""
+    return updates.preview_update(
+        briefing,
+        actor=actor(),
+        headline=form.headline.data or "",
+        body=form.body.data or "",
+        sources=list(form.sources.data or []),
         key_event=bool(form.key_event.data),
         pinned=bool(form.pinned.data),
-        author=actor(),
-        published_at=utcnow(),
     )
 
 
-def _render_preview(briefing: Briefing, item: PreviewUpdate) -> str:
+def _render_preview(briefing: Briefing, item: Update) -> str:
     return render_template("_update.html", update=item, briefing=briefing)
 
 
@@ -230,7 +194,7 @@ def edit(slug: str, update_id: int) -> Any:
         show_errors(form, error)
         return _edit_page(briefing, item, form, status=422)
     if wants_json():
-        return _json(briefing, "Saved.", [item])
+        return _answer(briefing, "Saved.", [item])
     flash("Saved.", "success")
     return _back_to(briefing, item)
 
@@ -255,8 +219,13 @@ def _edit_page(
         "last_revision": timeline.revisions_of(conflict)[0:1] if conflict else [],
     }
     if wants_json():
-        html = render_template("editor/_edit_form.html", **context)
-        return jsonify(html=html, detail=_first_error(form) if status >= 400 else ""), status
+        return _answer(
+            briefing,
+            _first_error(form) if status >= 400 else "",
+            status=status,
+            errors=_errors(form),
+            html=render_template("editor/_edit_form.html", **context),
+        )
     return render_template("editor/edit.html", **context), status
 
 
@@ -272,7 +241,7 @@ def delete(slug: str, update_id: int) -> Any:
     updates.retract_update(item, actor=actor())
     message = "Deleted: readers and feeds no longer show it."
     if wants_json():
-        return jsonify(message=message, updates=[], removed=[item.id])
+        return _answer(briefing, message, removed=[item.id])
     flash(message, "success")
     return redirect(url_for("editor.console", slug=slug))
 
@@ -282,10 +251,9 @@ def delete(slug: str, update_id: int) -> Any:
 def pin(slug: str, update_id: int) -> Any:
     briefing = _briefing(slug)
     item = _update(briefing, update_id)
-    before = timeline.pinned_update(briefing)
-    updates.set_pinned(item, actor=actor(), pinned=_switched_on())
+    pinned = updates.set_pinned(item, actor=actor(), pinned=_switched_on())
     message = "Pinned to the top of the page." if item.pinned else "Unpinned."
-    return _acted(briefing, item, message, also=[before])
+    return _acted(briefing, item, message, also=[pinned.displaced])
 
 
 @bp.post(ONE_UPDATE + "/key-event")
@@ -314,7 +282,7 @@ def publish(slug: str, update_id: int) -> Any:
     except Conflict as conflict:
         detail = "The draft changed since you loaded it: check the new text and publish again."
         if wants_json():
-            return _json(briefing, detail, [conflict.current], status=409)
+            return _answer(briefing, detail, [conflict.current], status=409)
         flash(detail, "error")
         return _back_to(briefing, conflict.current)
     return _acted(briefing, item, "Published.")
@@ -327,7 +295,7 @@ def history(slug: str, update_id: int) -> Any:
     item = _update(briefing, update_id)
     context = {"briefing": briefing, "update": item, "revisions": timeline.revisions_of(item)}
     if wants_json():
-        return jsonify(html=render_template("editor/_history.html", **context))
+        return _answer(briefing, "", html=render_template("editor/_history.html", **context))
     return render_template("editor/history.html", **context)
 
 
@@ -336,9 +304,11 @@ def _switched_on() -> bool:
     return request.form.get("value") == "1"
 
 
-def _acted(briefing: Briefing, item: Update, message: str, also: Any = ()) -> Any:
+def _acted(
+    briefing: Briefing, item: Update, message: str, also: Iterable[Update | None] = ()
+) -> Any:
     if wants_json():
-        return _json(briefing, message, [item, *also])
+        return _answer(briefing, message, [item, *also])
     flash(message, "success")
     return _back_to(briefing, item)
 
@@ -348,27 +318,42 @@ def _back_to(briefing: Briefing, item: Update) -> BaseResponse:
     return redirect(url_for("editor.console", slug=briefing.slug, _anchor=anchor), 303)
 
 
-def _json(
+def _answer(
     briefing: Briefing,
     message: str,
-    items: list[Update | None],
+    touched: Iterable[Update | None] = (),
+    *,
     status: int = 200,
-    **extra: Any,
+    removed: Iterable[int] = (),
+    errors: dict[str, list[str]] | None = None,
+    html: str | None = None,
+    idempotency_key: str | None = None,
 ) -> Any:
-    """The console script's answer: the fragment of every update the action changed."""
-    rendered: dict[int, dict[str, Any]] = {}
-    for item in items:
-        if item is not None and item.id not in rendered:
-            html = render_template("_update.html", update=item, briefing=briefing)
-            rendered[item.id] = {"id": item.id, "status": item.status.value, "html": html}
-    return jsonify(message=message, updates=list(rendered.values()), **extra), status
+    """The console script's one answer to every action, done or refused: what happened
+    (`message`), the `_update.html` fragment of every update it touched, the ids of those it
+    removed, field errors by field name, a panel to show (`html`: preview, edit form,
+    history), and the composer's next key."""
+    fragments: dict[int, dict[str, Any]] = {}
+    for item in touched:
+        if item is not None and item.id not in fragments:
+            fragment = render_template("_update.html", update=item, briefing=briefing)
+            fragments[item.id] = {"id": item.id, "status": item.status.value, "html": fragment}
+    body = {
+        "message": message,
+        "updates": list(fragments.values()),
+        "removed": list(removed),
+        "errors": errors or {},
+        "html": html,
+        "idempotency_key": idempotency_key,
+    }
+    return jsonify(body), status
 
 
 def _console_page(
     briefing: Briefing,
     form: ComposerForm,
     *,
-    preview: PreviewUpdate | None = None,
+    preview: Update | None = None,
     status: int = 200,
 ) -> Any:
     user = actor()

@@ -26,7 +26,6 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from briefing.extensions import db
 from briefing.models import Role, Source
 from briefing.services.errors import Invalid
 
@@ -156,11 +155,7 @@ def timezone_choices() -> list[SelectChoice]:
 
 
 def show_errors(form: FlaskForm, error: Invalid) -> None:
-    """Put the domain's field errors on the form's fields; the rest above the form.
-
-    Whatever the refused request left pending in the session (such as an idempotency
-    claim) is dropped with it."""
-    db.session.rollback()
+    """Put the domain's field errors on the form's fields; the rest above the form."""
     for item in error.errors:
         field = getattr(form, item.field, None)
         if field is not None and hasattr(field, "errors") and item.field != "meta":

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import http.client
+import json
+import time
+import urllib.request
+from datetime import timedelta
+from textwrap import dedent
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from briefing.extensions import db
 from briefing.models import Briefing, IdempotencyKey, Source, Update
+from briefing.models.base import utcnow
+from tests.live.test_gunicorn import start_gunicorn
 
 UPDATES = "/api/v1/briefings/war/updates"
 
@@ -111,3 +120,138 @@ def test_deeply_nested_body_with_a_key_is_refused_not_crashed(api, briefing, dep
     )
     assert response.status_code in (400, 422)
     assert count(IdempotencyKey) == 0
+
+
+def test_a_replay_shows_the_resource_created_first_as_it_is_now(api, briefing):
+    payload = {"body": "First text"}
+    first = api.post(UPDATES, payload, headers={"Idempotency-Key": "k"})
+    url = first.headers["Location"]
+    api.patch(url, {"version": 1, "body": "Edited text"})
+    again = api.post(UPDATES, payload, headers={"Idempotency-Key": "k"})
+    assert again.status_code == 201
+    assert again.headers["Location"] == url
+    replayed = again.get_json()
+    assert (replayed["id"], replayed["body"]) == (first.get_json()["id"], "Edited text")
+    assert count(Update) == 1
+
+
+def test_an_expired_key_is_ignored_then_purged(api, briefing, app):
+    headers = {"Idempotency-Key": "daily-run"}
+    first = api.post(UPDATES, {"body": "Monday"}, headers=headers)
+    ttl = timedelta(seconds=app.config["IDEMPOTENCY_TTL"])
+    assert ttl == timedelta(hours=24)
+    db.session.execute(update(IdempotencyKey).values(created_at=utcnow() - ttl - timedelta(1)))
+    db.session.commit()
+
+    again = api.post(UPDATES, {"body": "Tuesday"}, headers=headers)
+    assert again.status_code == 201
+    assert again.get_json()["id"] != first.get_json()["id"]
+    assert count(Update) == 2
+    db.session.expire_all()
+    [key] = db.session.scalars(select(IdempotencyKey)).all()
+    assert key.resource_id == again.get_json()["id"]
+
+
+def test_keys_live_as_long_as_configured(make_app, editor, briefing, make_token):
+    app = make_app(IDEMPOTENCY_TTL=60)
+    token = make_token(editor)
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "short"}
+    with app.app_context():
+        first = client.post(UPDATES, json={"body": "x"}, headers=headers)
+        db.session.execute(
+            update(IdempotencyKey).values(created_at=utcnow() - timedelta(seconds=61))
+        )
+        db.session.commit()
+        again = client.post(UPDATES, json={"body": "x"}, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.get_json()["id"] != first.get_json()["id"]
+
+
+# Run by gunicorn instead of wsgi.py: the real app, plus a listener that kills the worker
+# (SIGKILL: no cleanup, no response) right after the transaction that stored a key commits,
+# once, when the test has left the marker file.
+CRASHING_WSGI = dedent(
+    """
+    import os
+    import signal
+    from pathlib import Path
+
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from briefing import create_app
+    from briefing.models import IdempotencyKey
+
+    app = create_app()
+    marker = Path(os.environ["CRASH_MARKER"])
+
+
+    @event.listens_for(Session, "before_commit")
+    def note_key(session):
+        session.info["stores_key"] = any(isinstance(o, IdempotencyKey) for o in session.new)
+
+
+    @event.listens_for(Session, "after_commit")
+    def crash(session):
+        if session.info.pop("stores_key", False) and marker.exists():
+            marker.unlink()
+            os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+def post_with_key(port: int, token: str, payload: dict, key: str) -> tuple[int, dict, str]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{UPDATES}",
+        data=json.dumps(payload).encode(),
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": key,
+        },
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, json.load(response), response.headers["Location"]
+
+
+def test_a_worker_killed_between_commit_and_response_leaves_a_key_that_replays(
+    database_url, app, tmp_path, briefing, editor, make_token
+):
+    (tmp_path / "crashing_wsgi.py").write_text(CRASHING_WSGI)
+    marker = tmp_path / "crash-after-commit"
+    token = make_token(editor)
+    process, port = start_gunicorn(
+        database_url,
+        tmp_path,
+        wsgi="crashing_wsgi:app",
+        PYTHONPATH=str(tmp_path),
+        CRASH_MARKER=str(marker),
+        WEB_CONCURRENCY="1",
+    )
+    payload = {"body": "Posted once, whatever happens", "sources": ["reuters"]}
+    try:
+        marker.touch()
+        with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+            post_with_key(port, token, payload, "bot-run-7")
+        assert not marker.exists()  # the worker died where the test meant it to
+
+        answer = None
+        for _ in range(200):  # until gunicorn has started a new worker
+            try:
+                answer = post_with_key(port, token, payload, "bot-run-7")
+                break
+            except (http.client.RemoteDisconnected, ConnectionError):
+                time.sleep(0.05)
+        assert answer is not None, (tmp_path / "gunicorn.log").read_text()
+        status, body, location = answer
+        assert status == 201
+        assert body["body"] == payload["body"]
+        assert location.endswith(f"/updates/{body['id']}")
+        assert post_with_key(port, token, payload, "bot-run-7") == answer
+    finally:
+        process.kill()
+        process.wait()
+    db.session.expire_all()
+    assert db.session.scalars(select(Update.id)).all() == [body["id"]]

@@ -219,7 +219,7 @@ def test_stale_edit_is_refused_with_both_versions_and_keeps_the_text(
     assert as_json.status_code == 409
     fragment = lxml.html.fragment_fromstring(as_json.get_json()["html"])
     assert fragment.xpath(".//section[@class='conflict__theirs']")
-    assert as_json.get_json()["detail"].startswith("Someone saved this update")
+    assert as_json.get_json()["message"].startswith("Someone saved this update")
 
     saved = desk.post(url, {"version": "2", "body": "My own text."})
     assert saved.status_code == 303
@@ -342,3 +342,42 @@ def test_draft_briefings_open_in_the_console(desk, make_briefing):
     doc = desk.page(f"/editor/briefings/{draft.slug}")
     assert texts(doc, "//h1") == ["Not yet public"]
     assert "Not visible to readers yet" in texts(doc, "//p[@class='console__meta']")[0]
+
+
+ENVELOPE = {"message", "updates", "removed", "errors", "html", "idempotency_key"}
+
+
+def test_every_console_answer_to_the_script_has_one_shape(desk, briefing, make_update):
+    item = make_update(briefing, body="Listed.")
+    key = composer_key(desk)
+    one = f"{CONSOLE}/updates/{item.id}"
+    answers = {
+        "published": desk.post(
+            f"{CONSOLE}/updates", {"body": "New.", "idempotency_key": key}, json=True
+        ),
+        "key reused": desk.post(
+            f"{CONSOLE}/updates", {"body": "Other.", "idempotency_key": key}, json=True
+        ),
+        "refused": desk.post(f"{CONSOLE}/updates", {"body": " "}, json=True),
+        "preview": desk.post(f"{CONSOLE}/preview", {"body": "Soon."}, json=True),
+        "edit form": desk.get(f"{one}/edit", headers=JSON),
+        "edit saved": desk.post(f"{one}/edit", {"version": "1", "body": "Fixed."}, json=True),
+        "stale edit": desk.post(f"{one}/edit", {"version": "1", "body": "Late."}, json=True),
+        "history": desk.get(f"{one}/history", headers=JSON),
+        "pinned": desk.post(f"{one}/pin", {"value": "1"}, json=True),
+        "key event": desk.post(f"{one}/key-event", {"value": "1"}, json=True),
+        "deleted": desk.post(f"{one}/delete", {}, json=True),
+    }
+    statuses = {name: response.status_code for name, response in answers.items()}
+    assert statuses == {
+        "published": 200, "key reused": 409, "refused": 422, "preview": 200,
+        "edit form": 200, "edit saved": 200, "stale edit": 409, "history": 200,
+        "pinned": 200, "key event": 200, "deleted": 200,
+    }  # fmt: skip
+    for name, response in answers.items():
+        assert response.mimetype == "application/json", name
+        assert set(response.get_json()) == ENVELOPE, name
+    assert answers["refused"].get_json()["errors"]["body"] == ["This field is required."]
+    assert answers["key reused"].get_json()["errors"]["_form"][0].startswith("An earlier")
+    assert answers["deleted"].get_json()["removed"] == [item.id]
+    assert lxml.html.fragment_fromstring(answers["preview"].get_json()["html"]).tag == "article"
