@@ -169,8 +169,8 @@ def test_keys_live_as_long_as_configured(make_app, editor, briefing, make_token)
 
 
 # Run by gunicorn instead of wsgi.py: the real app, plus a listener that kills the worker
-# (SIGKILL: no cleanup, no response) right after the transaction that stored a key commits,
-# once, when the test has left the marker file.
+# (SIGKILL: no cleanup, no response) once, when the test has left the marker file, at
+# CRASH_POINT: just before the transaction that stores a key commits, or just after.
 CRASHING_WSGI = dedent(
     """
     import os
@@ -185,18 +185,26 @@ CRASHING_WSGI = dedent(
 
     app = create_app()
     marker = Path(os.environ["CRASH_MARKER"])
+    point = os.environ["CRASH_POINT"]
+
+
+    def crash_here():
+        if marker.exists():
+            marker.unlink()
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
     @event.listens_for(Session, "before_commit")
     def note_key(session):
         session.info["stores_key"] = any(isinstance(o, IdempotencyKey) for o in session.new)
+        if session.info["stores_key"] and point == "before_commit":
+            crash_here()
 
 
     @event.listens_for(Session, "after_commit")
     def crash(session):
-        if session.info.pop("stores_key", False) and marker.exists():
-            marker.unlink()
-            os.kill(os.getpid(), signal.SIGKILL)
+        if session.info.pop("stores_key", False) and point == "after_commit":
+            crash_here()
     """
 )
 
@@ -216,11 +224,14 @@ def post_with_key(port: int, token: str, payload: dict, key: str) -> tuple[int, 
         return response.status, json.load(response), response.headers["Location"]
 
 
-def test_a_worker_killed_between_commit_and_response_leaves_a_key_that_replays(
-    database_url, app, tmp_path, briefing, editor, make_token
+@pytest.mark.parametrize("crash_point", ["before_commit", "after_commit"])
+def test_a_worker_killed_mid_publish_leaves_the_update_once_or_not_at_all_and_a_retry_works(
+    database_url, app, tmp_path, briefing, editor, make_token, crash_point
 ):
+    """Killed before the commit: nothing was stored, and the retry publishes. Killed after
+    it: the update and its key were stored together, and the retry replays the original."""
     (tmp_path / "crashing_wsgi.py").write_text(CRASHING_WSGI)
-    marker = tmp_path / "crash-after-commit"
+    marker = tmp_path / "crash-marker"
     token = make_token(editor)
     process, port = start_gunicorn(
         database_url,
@@ -228,6 +239,7 @@ def test_a_worker_killed_between_commit_and_response_leaves_a_key_that_replays(
         wsgi="crashing_wsgi:app",
         PYTHONPATH=str(tmp_path),
         CRASH_MARKER=str(marker),
+        CRASH_POINT=crash_point,
         WEB_CONCURRENCY="1",
     )
     payload = {"body": "Posted once, whatever happens", "sources": ["reuters"]}
@@ -236,6 +248,9 @@ def test_a_worker_killed_between_commit_and_response_leaves_a_key_that_replays(
         with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
             post_with_key(port, token, payload, "bot-run-7")
         assert not marker.exists()  # the worker died where the test meant it to
+        db.session.expire_all()
+        stored = db.session.scalars(select(Update.id)).all()
+        assert len(stored) == (0 if crash_point == "before_commit" else 1)
 
         answer = None
         for _ in range(200):  # until gunicorn has started a new worker
