@@ -35,7 +35,7 @@ REQUEST_SECONDS = Histogram(
 )
 PUBLISH_SECONDS = Histogram(
     "briefing_publish_duration_seconds",
-    "Time from a publish request's arrival to its commit.",
+    "Time a publish takes in its service verb, from the call to the commit.",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 OPEN_STREAMS = Gauge(

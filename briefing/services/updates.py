@@ -6,6 +6,7 @@ writes the update, a revision where text changed, and a change-log row, then com
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from briefing import metrics
 from briefing.extensions import db
 from briefing.models import (
     Briefing,
@@ -62,6 +64,7 @@ def create_update(
 ) -> Update:
     """Publish an update now (or at a back-dated `published_at`), or save it as a draft.
     With `idempotency`, its key is stored with the update (see services/idempotency.py)."""
+    started = time.perf_counter()
     require_role(actor, Role.CONTRIBUTOR, "write updates")
     if status != UpdateStatus.DRAFT or pinned:
         require_role(actor, Role.EDITOR, "publish or pin updates")
@@ -96,6 +99,8 @@ def create_update(
         record_change(briefing, ChangeKind.DRAFT_SAVED, item)
     remember(idempotency, actor, item)
     db.session.commit()
+    if status == UpdateStatus.PUBLISHED:
+        metrics.PUBLISH_SECONDS.observe(time.perf_counter() - started)
     return item
 
 

@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
 
+from briefing.models import UpdateStatus
 from briefing.web.observability import json_log_handler
 from tests.live.sse_client import SSEClient
 from tests.live.test_brokers import REDIS_URL, needs_redis
@@ -151,3 +152,19 @@ def test_two_gunicorn_workers_report_their_sum(
             stream.close()
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_publishes_are_timed_and_drafts_are_not(
+    make_app: Callable[..., Flask], briefing: Any, make_update: Callable[..., Any]
+) -> None:
+    client = make_app(METRICS_TOKEN=TOKEN).test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    def published_count() -> float:
+        text = client.get("/metrics", headers=auth).get_data(as_text=True)
+        return sum(s.value for s in samples(text, "briefing_publish_duration_seconds_count"))
+
+    before = published_count()
+    make_update(briefing, body="Published and timed.")
+    make_update(briefing, body="A draft is not a publish.", status=UpdateStatus.DRAFT)
+    assert published_count() - before == 1
