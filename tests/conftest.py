@@ -7,6 +7,7 @@ migrated template; on PostgreSQL, TRUNCATE … RESTART IDENTITY before each test
 
 from __future__ import annotations
 
+import contextvars
 import os
 import secrets
 import shutil
@@ -99,6 +100,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("postgres_ready"))
 
 
+class RequestClient(FlaskClient):
+    """A test client whose every request runs as a server thread runs it: in a fresh
+    context, so it gets its own app context, `g` and database session, never the test's."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
     """Build apps on this test's database; extra config as keyword arguments."""
@@ -106,6 +115,7 @@ def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
 
     def build(**config: Any) -> Flask:
         app = create_app({**base_config(database_url), **config})
+        app.test_client_class = RequestClient
         apps.append(app)
         return app
 

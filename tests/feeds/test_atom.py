@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import lxml.html
+import pytest
 from sqlalchemy import update as sql_update
 
 from briefing.extensions import db
@@ -222,3 +223,27 @@ def test_the_schema_check_catches_an_invalid_feed(atom_schema_errors):
     errors = atom_schema_errors(invalid)
     assert any('"id"' in line for line in errors), errors
     assert any("updated" in line for line in errors), errors
+
+
+FEED_HEAD = (
+    b'<feed xmlns="http://www.w3.org/2005/Atom"><id>tag:x,2026:f</id><title>t</title>'
+    b"<updated>2026-11-30T10:00:00Z</updated><author><name>a</name></author>"
+)
+ENTRY_HEAD = b"<entry><id>tag:x,2026:e</id><title>t</title><updated>2026-11-30T10:00:00Z</updated>"
+
+
+@pytest.mark.parametrize(
+    ("entry", "complaint"),
+    [
+        (b'<link rel="alternate"/>', '"href"'),
+        (b'<content type="xhtml">no wrapping div</content>', "content"),
+        (b'<summary type="markdown">x</summary>', "type"),
+        (b"<author><email>a@example.org</email></author>", '"name"'),
+        (b'<link href="/a" hreflang="not a tag"/>', "hreflang"),
+    ],
+    ids=["link-without-href", "xhtml-without-div", "unknown-text-type", "nameless", "bad-lang"],
+)
+def test_the_schema_refuses_entries_rfc_4287_forbids(atom_schema_errors, entry, complaint):
+    document = FEED_HEAD + ENTRY_HEAD + entry + b"</entry></feed>"
+    errors = atom_schema_errors(document)
+    assert any(complaint in line for line in errors), errors

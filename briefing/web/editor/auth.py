@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from flask import (
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -38,8 +39,6 @@ from briefing.web.errors import problem
 F = TypeVar("F", bound=Callable[..., Any])
 SESSION_USER = "editor_user"
 SESSION_CHECK = "editor_check"
-# Per request (in the WSGI environ, since tests may share one app context across requests).
-CACHE_KEY = "briefing.editor_user"
 WRONG_CREDENTIALS = "That email and password do not match an active account."
 
 
@@ -49,16 +48,15 @@ def _check(user: User) -> str:
 
 def current_user() -> User | None:
     """The signed-in, active user of this request, or None."""
-    cache = request.environ
-    if CACHE_KEY not in cache:
-        cache[CACHE_KEY] = None
+    if "editor_user" not in g:  # looked up once per request (`g` lives as long as it)
+        g.editor_user = None
         user_id = session.get(SESSION_USER)
         if isinstance(user_id, int):
             user = db.session.get(User, user_id)
             check = str(session.get(SESSION_CHECK, ""))
             if user is not None and user.active and hmac.compare_digest(check, _check(user)):
-                cache[CACHE_KEY] = user
-    signed_in: User | None = cache[CACHE_KEY]
+                g.editor_user = user
+    signed_in: User | None = g.editor_user
     return signed_in
 
 
@@ -85,7 +83,6 @@ def requires(role: Role) -> Callable[[F], F]:
                 raise Forbidden(f"This page needs the {role.value} role; yours is {user.role}.")
             return view(*args, **kwargs)
 
-        guarded.required_role = role  # type: ignore[attr-defined]  # read by the tests
         return cast(F, guarded)
 
     return decorate
@@ -134,7 +131,7 @@ def sign_in(user: User) -> None:
     session.clear()
     session[SESSION_USER] = user.id
     session[SESSION_CHECK] = _check(user)
-    request.environ.pop(CACHE_KEY, None)
+    g.pop("editor_user", None)
 
 
 @bp.post("/logout")

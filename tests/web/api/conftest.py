@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -18,9 +19,10 @@ from referencing.jsonschema import DRAFT202012
 from werkzeug.exceptions import HTTPException
 from werkzeug.test import TestResponse
 
+from briefing import create_app
 from briefing.models import User
-from briefing.web.api.openapi import document
 from briefing.web.errors import PROBLEM_JSON
+from tests.conftest import base_config
 
 DOC_URI = "urn:briefing-api"
 UNSET: Any = object()
@@ -126,9 +128,13 @@ class Api:
         return self.request("DELETE", url, **kwargs)
 
 
-@pytest.fixture
-def openapi(app: Flask) -> Document:
-    return Document(document())
+@pytest.fixture(scope="session")
+def openapi(sqlite_template: Path) -> Document:
+    """The document as the API serves it to clients, fetched once per run."""
+    app = create_app(base_config(f"sqlite:///{sqlite_template}"))
+    response = app.test_client().get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    return Document(response.get_json())
 
 
 @pytest.fixture

@@ -33,10 +33,9 @@ def texts(doc: Any, xpath: str) -> list[str]:
 class Newsroom:
     """One browser session in the newsroom.
 
-    Each request runs in an application context of its own, as in production (the test's
-    own context would otherwise share `g`, and Flask-WTF's cached CSRF token, between
-    sessions); the test's database session is expired afterwards, so it reads what the
-    request wrote.
+    Each request runs in an application context of its own, as in production (see
+    `RequestClient`); the test's database session is expired afterwards, so it reads what
+    the request wrote.
     """
 
     def __init__(self, app: Flask) -> None:
@@ -45,8 +44,7 @@ class Newsroom:
         self._token: str | None = None
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
-        with self.app.app_context():
-            response = self.client.open(*args, **kwargs)
+        response = self.client.open(*args, **kwargs)
         db.session.expire_all()
         return response
 
