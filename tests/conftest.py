@@ -33,6 +33,11 @@ from briefing.services.sources import seed_default_sources
 PG_URL = os.environ.get("BRIEFING_TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 TEST_SECRET = "test-secret-key-not-for-production"
+# The agencies a fresh database is seeded with, as the specification lists them.
+SEEDED_AGENCIES = {
+    "reuters", "afp", "ap", "dpa", "efe", "ansa", "interfax-ukraine", "ukrinform", "anadolu",
+    "kyodo", "xinhua", "pa-media",
+}  # fmt: skip
 
 
 def base_config(database_url: str) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from briefing.extensions import db
 from briefing.models import Role
 from briefing.services import timeline
 from briefing.services import users as user_service
-from briefing.services.sources import DEFAULT_SOURCES, all_sources
+from briefing.services.sources import all_sources
+from tests.conftest import SEEDED_AGENCIES
 from tests.rendering.hostile import assert_safe_html, parse_fragment
 
 PASSWORD = "a long enough passphrase"
@@ -28,7 +29,7 @@ def test_init_db_can_run_again_on_a_migrated_database(runner):
     second = runner.invoke(args=["init-db"])
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert "0 sources added" in second.output
-    assert {s.slug for s in all_sources()} == {slug for slug, _, _ in DEFAULT_SOURCES}
+    assert {s.slug for s in all_sources()} == SEEDED_AGENCIES
 
 
 def test_create_user_reads_the_password_from_stdin_and_the_user_can_log_in(runner):

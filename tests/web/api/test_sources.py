@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from briefing.services.sources import DEFAULT_SOURCES
+from tests.conftest import SEEDED_AGENCIES
 
 
 def test_sources_list_every_seeded_agency_by_name(api):
     body = api.get("/api/v1/sources").get_json()
     assert body["next"] is None
     by_slug = {s["slug"]: s for s in body["items"]}
-    assert set(by_slug) == {slug for slug, _, _ in DEFAULT_SOURCES}
+    assert set(by_slug) == SEEDED_AGENCIES
     assert by_slug["reuters"] == {
         "slug": "reuters",
         "name": "Reuters",
