@@ -1,6 +1,6 @@
 """WebSub publisher pings: tell the hub which feeds changed, off the request path.
 
-Subscribed to the doorbell (live/broker.py), the pinger takes each commit's
+Subscribed to the doorbell (briefing/live), the pinger takes each commit's
 `(briefing_id, seq)` rings and returns at once. Its own thread, started on the first ring,
 reads from the change log which of them published, edited or retracted an update, and
 POSTs `hub.mode=publish` with each affected feed's URL as `hub.url`, retrying with
@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from flask import Flask
 
 from briefing.feeds.model import FORMATS, Site
-from briefing.live.broker import subscribe_after_commit
+from briefing.live import subscribe_after_commit
 from briefing.models import ChangeKind
 from briefing.services import changes
 

@@ -8,16 +8,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import redis
-from flask import Flask, current_app, has_app_context
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from briefing import metrics
-from briefing.services.changes import PENDING_RINGS
 
 log = logging.getLogger(__name__)
 
@@ -156,49 +151,3 @@ class RedisBroker(InProcessBroker):
             log.warning("ignoring malformed ring %r", data)
             return
         InProcessBroker.ring(self, briefing_id, seq)
-
-
-def install_doorbell(app: Flask, broker: Broker) -> None:
-    """Make `broker` the app's doorbell: rung for each committed change, after the commit."""
-    app.extensions["briefing.broker"] = broker
-    global _listening
-    if not _listening:
-        event.listen(Session, "after_commit", _ring_after_commit)
-        event.listen(Session, "after_rollback", _forget_after_rollback)
-        _listening = True
-
-
-_listening = False
-AFTER_COMMIT = "briefing.after_commit"
-Rings = Sequence[tuple[int, int]]
-
-
-def subscribe_after_commit(app: Flask, subscriber: Callable[[Rings], None]) -> None:
-    """Also hand each commit's `(briefing_id, seq)` rings to `subscriber`, after the broker:
-    for other side effects that must wait for the commit (WebSub pings). Like any listener,
-    a subscriber reads what changed from the log; it must return at once, so slow work
-    belongs on a thread of its own."""
-    app.extensions.setdefault(AFTER_COMMIT, []).append(subscriber)
-
-
-def _ring_after_commit(session: Session) -> None:
-    rings = session.info.pop(PENDING_RINGS, None)
-    if not rings or not has_app_context():
-        return
-    broker = current_app.extensions.get("briefing.broker")
-    if broker is None:
-        return
-    for briefing_id, seq in sorted(rings):
-        try:
-            broker.ring(briefing_id, seq)
-        except Exception:  # the log is the truth; a lost ring only delays listeners
-            log.exception("broker ring failed for briefing %s seq %s", briefing_id, seq)
-    for subscriber in current_app.extensions.get(AFTER_COMMIT, ()):
-        try:
-            subscriber(sorted(rings))
-        except Exception:  # a side effect never undoes or blocks a committed change
-            log.exception("after-commit subscriber %r failed", subscriber)
-
-
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(PENDING_RINGS, None)

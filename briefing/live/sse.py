@@ -11,7 +11,6 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from briefing import metrics
 from briefing.extensions import db
-from briefing.live.broker import Broker
 from briefing.live.hub import ChangeHub
 
 log = logging.getLogger(__name__)
@@ -19,7 +18,6 @@ log = logging.getLogger(__name__)
 
 def event_stream(
     hub: ChangeHub,
-    broker: Broker,
     briefing_id: int,
     cursor: int,
     *,
@@ -31,14 +29,14 @@ def event_stream(
     the server shuts down. No database connection is held while waiting."""
     metrics.OPEN_STREAMS.inc()
     try:
-        yield from _stream(hub, broker, briefing_id, cursor, heartbeat, retry_ms, closing)
+        with hub.listening(briefing_id):  # the hub keeps this briefing's events meanwhile
+            yield from _stream(hub, briefing_id, cursor, heartbeat, retry_ms, closing)
     finally:
         metrics.OPEN_STREAMS.dec()
 
 
 def _stream(
     hub: ChangeHub,
-    broker: Broker,
     briefing_id: int,
     cursor: int,
     heartbeat: float,
@@ -70,7 +68,7 @@ def _stream(
         if batch.events:
             quiet_since = time.monotonic()
         cursor = batch.head
-        if broker.wait(briefing_id, cursor, timeout=min(heartbeat, hub.recheck)):
+        if hub.broker.wait(briefing_id, cursor, timeout=min(heartbeat, hub.recheck)):
             continue
         if time.monotonic() - quiet_since >= heartbeat:
             yield ": heartbeat\n\n"

@@ -1,9 +1,9 @@
 """The change log: every change to a briefing bumps its version and appends one row.
 
 Rows are written inside the caller's transaction; the broker is rung only after that
-transaction commits (see live/broker.py), so a listener never reads a change that is not there.
-Readers find what changed (`changes_since`, `logged_changes`) and caches key on the version
-(`briefing_version`).
+transaction commits (see briefing/live/__init__.py), so a listener never reads a change
+that is not there. Readers find what changed (`changes_since`, `logged_changes`) and caches
+key on the version (`briefing_version`).
 """
 
 from __future__ import annotations

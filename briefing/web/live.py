@@ -27,7 +27,6 @@ def events(slug: str) -> Response:
     db.session.remove()
     stream = event_stream(
         live.hub,
-        live.broker,
         briefing_id,
         cursor,
         heartbeat=current_app.config["LIVE_HEARTBEAT"],

@@ -89,8 +89,8 @@ def update_page(slug: str, update_id: int) -> Any:
 @bp.get("/healthz")
 def healthz() -> Response:
     checks = {"database": "ok" if database.reachable() else "unreachable"}
-    broker = current_app.extensions.get("briefing.broker")
-    checks["broker"] = "ok" if broker is not None and broker_healthy(broker) else "unreachable"
+    broker = current_app.extensions["briefing.live"].broker
+    checks["broker"] = "ok" if broker_healthy(broker) else "unreachable"
     healthy = all(v == "ok" for v in checks.values())
     response = jsonify(status="ok" if healthy else "degraded", **checks)
     response.status_code = 200 if healthy else 503

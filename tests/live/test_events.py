@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import lxml.html
 import pytest
 
+from briefing.live.broker import InProcessBroker
 from briefing.live.events import read_events
-from briefing.models import BriefingStatus, UpdateStatus
+from briefing.live.hub import ChangeHub
+from briefing.models import Briefing, BriefingStatus, UpdateStatus
 from briefing.services import briefings as briefing_service
 from briefing.services import updates as update_service
 
@@ -146,3 +150,47 @@ def test_readers_of_one_process_share_one_read_of_the_log(
             batches = [hub.events_after(briefing.id, start) for _ in range(50)]
     assert all([e.seq for e in b.events] == [start + 1, start + 2] for b in batches)
     assert fifty.count == one.count  # one read and render of the change, not fifty
+
+
+def test_the_hub_keeps_briefings_streams_listen_to_and_forgets_the_others(
+    app, briefing, make_briefing, count_queries
+):
+    # Re-reading the log on a timer would blur what is measured: only on a ring here.
+    hub = ChangeHub(InProcessBroker(), recheck=3600, idle=3)
+    others = [make_briefing() for _ in range(4)]
+
+    def reads_the_log(read: Briefing) -> bool:
+        with count_queries() as reads:
+            hub.events_after(read.id, read.version)
+        return reads.count > 0
+
+    with app.test_request_context():
+        assert reads_the_log(briefing)  # the first reader starts its buffer from the log
+        with hub.listening(briefing.id):
+            for other in others:
+                hub.events_after(other.id, other.version)
+            assert not reads_the_log(briefing)  # still in memory: a stream listens
+        assert not reads_the_log(briefing)  # the last listener just left: kept a while
+        for other in others:
+            hub.events_after(other.id, other.version)
+        assert reads_the_log(briefing)  # forgotten: more recently read briefings took its place
+
+
+def test_touching_a_thousand_briefings_leaves_the_hubs_memory_flat(app, briefing):
+    hub = ChangeHub(InProcessBroker())
+
+    def touch(briefing_ids: range) -> None:
+        for briefing_id in briefing_ids:
+            hub.events_after(briefing_id, 0)
+
+    # Briefings numbered past the real one: each starts an (empty) buffer of its own.
+    first = briefing.id + 1
+    with app.test_request_context():
+        touch(range(first, first + 100))  # warm up: statement caches, the connection
+        tracemalloc.start()
+        try:
+            touch(range(first + 100, first + 1_000))
+            grown, _peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert grown < 64 * 1024, f"{grown} bytes kept after touching 900 more briefings"
