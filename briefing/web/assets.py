@@ -1,4 +1,9 @@
-"""Static URLs with a content hash, so browsers may cache the files for a year."""
+"""Static URLs with a content hash, so browsers may cache the files for a year.
+
+A module's imports of other modules (`import { follow } from "./live.js"`) resolve to
+plain URLs, without the hash: those are served for revalidation on every use instead,
+so a deploy never leaves a browser running an old module under a new one.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, url_for
+from flask import Flask, Response, request, url_for
 
 
 def init_app(app: Flask) -> None:
@@ -27,3 +32,10 @@ def init_app(app: Flask) -> None:
         return url_for("static", filename=filename, v=version)
 
     app.jinja_env.globals["asset_url"] = asset_url
+
+    @app.after_request
+    def _revalidate_unhashed(response: Response) -> Response:
+        if request.endpoint == "static" and "v" not in request.args:
+            response.cache_control.max_age = None
+            response.cache_control.no_cache = True
+        return response

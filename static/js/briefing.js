@@ -3,7 +3,9 @@
 //  - the page never moves under the reader: while they are scrolled down, new updates wait
 //    behind a "N new updates" button instead of being inserted above them;
 //  - nothing is shown twice: every change carries a sequence number, and a change already
-//    applied is ignored, whichever path (stream or polling) brought it.
+//    applied is ignored, whichever path (stream or polling) brought it (see live.js).
+
+import { follow } from "./live.js";
 
 const root = document.querySelector(".briefing");
 const wide = window.matchMedia("(min-width: 60rem)");
@@ -61,104 +63,25 @@ function relative(ms) {
 // Live delivery.
 
 function startLive(root) {
-  const eventsUrl = root.dataset.eventsUrl;
-  const changesUrl = root.dataset.changesUrl;
   const stream = document.getElementById("updates");
   const pinnedSlot = document.querySelector(".pinned");
   const newButton = document.querySelector(".new-updates");
   const status = document.getElementById("live-status");
   const baseTitle = document.title;
 
-  let lastSeq = Number(root.dataset.version) || 0;
-  let source = null;
-  let failures = 0;
-  let pollTimer = null;
-  let pollDelay = 5_000;
-  let ended = false;
   let unseen = 0;
   const waiting = new Map(); // id → article element held back while the reader is scrolled down
 
-  const MAX_STREAM_FAILURES = 3;
-
-  connect();
+  follow(root, apply);
   document.addEventListener("visibilitychange", () => {
-    if (document.hidden) {
-      disconnect();
-    } else {
-      if (atTop() && waiting.size === 0) markSeen();
-      connect();
-    }
+    if (!document.hidden && atTop() && waiting.size === 0) markSeen();
   });
   newButton.addEventListener("click", showWaiting);
   window.addEventListener("scroll", () => {
     if (atTop() && waiting.size === 0 && !document.hidden) markSeen();
   }, { passive: true });
 
-  function connect() {
-    if (ended || document.hidden) return;
-    if (failures >= MAX_STREAM_FAILURES || !("EventSource" in window)) {
-      schedulePoll(0);
-      return;
-    }
-    if (source) return;
-    source = new EventSource(`${eventsUrl}?since=${lastSeq}`);
-    source.onopen = () => {
-      failures = 0;
-      setState("streaming");
-    };
-    source.onerror = () => {
-      // The browser retries by itself; after repeated failures fall back to polling.
-      if (source.readyState === EventSource.CLOSED || ++failures >= MAX_STREAM_FAILURES) {
-        disconnect();
-        connect();
-      }
-    };
-    for (const type of ["update", "retract", "pin", "key_event", "briefing", "ended"]) {
-      source.addEventListener(type, (message) => apply(JSON.parse(message.data)));
-    }
-  }
-
-  function disconnect() {
-    source?.close();
-    source = null;
-    clearTimeout(pollTimer);
-    pollTimer = null;
-    if (!ended) setState("paused");
-  }
-
-  // Exposed as data-live-state on the page root ("streaming", "polling", "paused",
-  // "ended"): for styling, debugging and tests.
-  function setState(state) {
-    root.dataset.liveState = state;
-  }
-
-  function schedulePoll(delay) {
-    clearTimeout(pollTimer);
-    pollTimer = setTimeout(poll, delay);
-  }
-
-  async function poll() {
-    if (ended || document.hidden) return;
-    setState("polling");
-    try {
-      const response = await fetch(`${changesUrl}?since=${lastSeq}`, {
-        headers: { Accept: "application/json" },
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const body = await response.json();
-      body.changes.forEach(apply);
-      lastSeq = Math.max(lastSeq, body.last_seq);
-      pollDelay = Math.max(1, body.poll_after || 5) * 1000;
-      if (!ended) schedulePoll(pollDelay);
-    } catch {
-      pollDelay = Math.min(pollDelay * 2, 60_000); // back off while the server struggles
-      schedulePoll(pollDelay);
-    }
-  }
-
   function apply(change) {
-    if (change.seq <= lastSeq) return; // already applied, by this path or the other
-    lastSeq = change.seq;
     switch (change.type) {
       case "update":
       case "pin":
@@ -304,9 +227,6 @@ function startLive(root) {
   }
 
   function end() {
-    ended = true;
-    disconnect();
-    setState("ended");
     const badge = document.querySelector(".briefing__status .badge");
     badge.className = "badge badge--ended";
     badge.textContent = "Ended";

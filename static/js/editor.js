@@ -2,6 +2,8 @@
 // file; with it, the console posts with fetch (asking for JSON) and never reloads.
 // CSP-safe: no inline handlers, no eval, no inline styles (state is shown with classes).
 
+import { follow } from "./live.js";
+
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 const STORAGE_PREFIX = "briefing:";
 
@@ -44,7 +46,7 @@ function announce(message, kind = "success") {
 
 // ---------------------------------------------------------------------------------------
 // The list of updates. Keyed by `article#update-<id>`, so the live stream can deliver the
-// same `_update.html` fragment and call insertOrReplaceUpdate(html).
+// same `_update.html` fragment to insertOrReplaceUpdate(html).
 
 const consoleRoot = document.getElementById("console");
 const publishedList = document.getElementById("console-updates");
@@ -90,7 +92,7 @@ function markFresh(item) {
   item.classList.add("console-item--fresh");
 }
 
-export function insertOrReplaceUpdate(html) {
+function insertOrReplaceUpdate(html) {
   if (!consoleRoot || !publishedList) return null;
   const article = parseFragment(html).querySelector("article.update[id]");
   if (!article) return null;
@@ -124,7 +126,7 @@ function unpinOthers(articleId) {
   }
 }
 
-export function removeUpdate(id) {
+function removeUpdate(id) {
   document.getElementById(`item-${id}`)?.remove();
   refreshSections();
 }
@@ -134,46 +136,11 @@ function applyResult(data) {
   for (const id of data.removed || []) removeUpdate(id);
 }
 
-// Other modules may feed the list too, without importing this one.
-consoleRoot?.addEventListener("briefing:update", (event) => insertOrReplaceUpdate(event.detail.html));
-consoleRoot?.addEventListener("briefing:remove", (event) => removeUpdate(event.detail.id));
-
-// Other editors' posts, edits, retractions and pins arrive by the readers' live stream
-// (published briefings only; drafts are not on it). A hidden tab stops listening and
-// catches up from its last event when shown again.
-function listenLive(root) {
-  const url = root.dataset.eventsUrl;
-  if (!url || !("EventSource" in window)) return;
-  let lastSeq = Number(root.dataset.version) || 0;
-  let source = null;
-  const handle = (type, data) => {
-    lastSeq = Math.max(lastSeq, data.seq || 0);
-    if (type === "ended") {
-      disconnect(); // the stream closes for an ended briefing; reopening reloads the page
-    } else if (type === "retract") {
-      removeUpdate(data.id);
-    } else if (data.html) {
-      insertOrReplaceUpdate(data.html);
-    }
-  };
-  const connect = () => {
-    if (source || document.hidden) return;
-    source = new EventSource(`${url}?since=${lastSeq}`);
-    source.onopen = () => {
-      root.dataset.liveState = "streaming";
-    };
-    for (const type of ["update", "retract", "pin", "key_event", "briefing", "ended"]) {
-      source.addEventListener(type, (message) => handle(type, JSON.parse(message.data)));
-    }
-  };
-  const disconnect = () => {
-    source?.close();
-    source = null;
-    root.dataset.liveState = "paused";
-  };
-  document.addEventListener("visibilitychange", () => (document.hidden ? disconnect() : connect()));
-  window.addEventListener("pagehide", disconnect);
-  connect();
+// Other editors' posts, edits, retractions and pins arrive as readers' pages get them
+// (published briefings only; drafts are not on the stream).
+function showLive(change) {
+  if (change.type === "retract") removeUpdate(change.id);
+  else if (change.html) insertOrReplaceUpdate(change.html);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -563,7 +530,7 @@ function setUpList(root) {
 // New briefing: a slug suggested from the title (the server derives one too when the
 // field is left empty), and the editor's own timezone for a newsroom's first briefing.
 
-export function slugify(title, maxLength = 60) {
+function slugify(title, maxLength = 60) {
   const words = title
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -622,7 +589,7 @@ const composer = document.getElementById("composer");
 if (composer) setUpComposer(composer);
 if (consoleRoot) {
   setUpList(consoleRoot);
-  listenLive(consoleRoot);
+  if (consoleRoot.dataset.eventsUrl) follow(consoleRoot, showLive);
 }
 const newBriefing = document.getElementById("new-briefing");
 if (newBriefing) setUpNewBriefing(newBriefing);

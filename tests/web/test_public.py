@@ -329,3 +329,13 @@ def test_static_files_have_hashed_urls_and_long_caching(client, briefing):
     response.close()
     assert response.status_code == 200
     assert response.cache_control.max_age == 365 * 24 * 3600
+
+
+def test_modules_imported_without_a_hash_are_revalidated_on_every_use(client):
+    response = client.get("/static/js/live.js")
+    response.close()
+    assert response.status_code == 200 and response.headers["ETag"]
+    assert response.cache_control.no_cache and response.cache_control.max_age is None
+    again = client.get("/static/js/live.js", headers={"If-None-Match": response.headers["ETag"]})
+    again.close()
+    assert again.status_code == 304
