@@ -7,9 +7,17 @@ from __future__ import annotations
 
 import argparse
 
-from bench import feeds, live, pages
+from bench import feeds, http_load, live, pages, scale
 
-SUITES = {"pages": pages.run, "live": live.run, "feeds": feeds.run}
+SUITES = {
+    "pages": pages.run,
+    "live": live.run,
+    "feeds": feeds.run,
+    "scale": scale.run,
+    "http": http_load.run,
+}
+# Run only when named: it needs wrk and takes minutes.
+BY_DEFAULT = ["pages", "live", "feeds", "scale"]
 
 
 def main() -> None:
@@ -21,7 +29,7 @@ def main() -> None:
     # The empty list among the choices lets "no suite named" (run them all) through argparse.
     parser.add_argument("suites", nargs="*", choices=[*SUITES, []], help="which to run (all)")
     args = parser.parse_args()
-    for name in args.suites or list(SUITES):
+    for name in args.suites or BY_DEFAULT:
         SUITES[name](quick=args.quick, database_url=args.database_url)
 
 

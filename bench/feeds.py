@@ -1,7 +1,7 @@
 """Feeds of a large briefing: cold generation, warm (cached bytes) and 304, per format.
 
 Seeds the same briefing as the page benchmark (10,000 published updates; 2,000 with
---quick) through the real services, then times in-process requests:
+--quick), then times in-process requests:
 
 - cold: the feed cache is emptied before each request, so every request reads the
   database, builds the feed document and serializes it (the cost of the first request
@@ -62,4 +62,4 @@ def run(*, quick: bool, database_url: str | None) -> None:
 
     dialect = url.split(":", 1)[0]
     print(table(f"Feeds, {count:,} updates in one briefing ({dialect})", rows))
-    print(f"\n(seeding {count:,} updates through the services took {seeded:.1f} s)\n")
+    print(f"\n(bulk-seeding {count:,} updates took {seeded:.1f} s)\n")

@@ -18,14 +18,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.scale import bench_editor
 from bench.timing import measure, summary
 from briefing import PROJECT_ROOT, create_app
 from briefing.database import upgrade_schema
 from briefing.extensions import db
-from briefing.models import BriefingStatus, Role
+from briefing.models import BriefingStatus
 from briefing.services import briefings, users
 from briefing.services.permissions import OPERATOR
-from briefing.services.sources import seed_default_sources
 
 UPDATES = 20
 
@@ -47,15 +47,7 @@ def seed(database_url: str) -> str:
     app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": database_url})
     with app.app_context():
         upgrade_schema()
-        seed_default_sources(actor=OPERATOR)
-        editor = users.create_user(
-            email="live-bench@briefing.example",
-            display_name="Bench Editor",
-            role=Role.EDITOR,
-            password="benchmark-password",
-            actor=OPERATOR,
-            password_hash_method=app.config["PASSWORD_HASH_METHOD"],
-        )
+        editor = bench_editor("live-bench@briefing.example")
         briefings.create_briefing(
             actor=editor, title="Live benchmark", slug="live-bench", status=BriefingStatus.LIVE
         )

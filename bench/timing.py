@@ -7,15 +7,23 @@ import time
 from collections.abc import Callable
 
 
-def measure(action: Callable[[], object], *, repeat: int, warmup: int = 5) -> list[float]:
-    """Milliseconds per call, `repeat` times, after `warmup` untimed calls."""
+def measure(
+    action: Callable[[], object],
+    *,
+    repeat: int,
+    warmup: int = 5,
+    clock: Callable[[], float] = time.perf_counter,
+) -> list[float]:
+    """Milliseconds per call, `repeat` times, after `warmup` untimed calls. With
+    `clock=time.thread_time`, the CPU time this thread spent: what a call costs, undisturbed
+    by other processes on a busy machine."""
     for _ in range(warmup):
         action()
     timings = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         action()
-        timings.append((time.perf_counter() - start) * 1000)
+        timings.append((clock() - start) * 1000)
     return timings
 
 
@@ -37,3 +45,24 @@ def table(title: str, rows: list[tuple[str, list[float]]]) -> str:
         median, p99 = summary(timings)
         lines.append(f"| {name} | {len(timings)} | {median:.2f} | {p99:.2f} |")
     return "\n".join(lines)
+
+
+def measure_interleaved(
+    actions: dict[str, Callable[[], object]],
+    *,
+    repeat: int,
+    warmup: int = 5,
+    clock: Callable[[], float] = time.perf_counter,
+) -> dict[str, list[float]]:
+    """Like `measure`, for several actions taking turns, so that a change in the machine's
+    load during the run falls on all of them alike and their ratios stay fair."""
+    for action in actions.values():
+        for _ in range(warmup):
+            action()
+    timings: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(repeat):
+        for name, action in actions.items():
+            start = clock()
+            action()
+            timings[name].append((clock() - start) * 1000)
+    return timings

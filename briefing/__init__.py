@@ -57,7 +57,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from briefing.web import feeds as feeds_web
     from briefing.web import live as live_web
     from briefing.web.assets import init_app as init_assets
+    from briefing.web.caching import init_app as init_page_cache
     from briefing.web.errors import init_app as init_errors
+    from briefing.web.fragments import init_app as init_fragments
     from briefing.web.headers import init_app as init_headers
     from briefing.web.observability import init_app as init_observability
     from briefing.web.templating import init_app as init_templating
@@ -75,6 +77,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)
     init_assets(app)
     init_templating(app)
+    init_page_cache(app)
+    init_fragments(app)
     init_errors(app)
     init_headers(app)
 

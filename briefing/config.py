@@ -42,6 +42,11 @@ DEFAULTS: dict[str, Any] = {
     "LIVE_RECHECK": 5,
     # Reader pages may be cached this long by browsers and CDNs (seconds).
     "PAGE_MAX_AGE": 10,
+    # Each process keeps rendered reader pages up to this many bytes (least recently used
+    # go first); a 20-update live page is about 40 KiB.
+    "PAGE_CACHE_BYTES": 64 * 1024 * 1024,
+    # ... and the markup of single updates, shared by the pages that show them (web/fragments.py).
+    "FRAGMENT_CACHE_BYTES": 16 * 1024 * 1024,
     # Static URLs carry a content hash (web/assets.py), so the files may be cached a year.
     "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,

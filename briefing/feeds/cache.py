@@ -17,6 +17,7 @@ from functools import cached_property
 
 from werkzeug.http import http_date
 
+from briefing import metrics
 from briefing.feeds import atom, jsonfeed, rss
 from briefing.feeds.model import FeedDocument
 from briefing.models.base import utcnow
@@ -97,7 +98,9 @@ class FeedCache:
     ) -> CachedFeed:
         feed = self.get(scope, fmt, version)
         if feed is not None:
+            metrics.CACHE_LOOKUPS.labels("feed", "hit").inc()
             return feed
+        metrics.CACHE_LOOKUPS.labels("feed", "miss").inc()
         with self._build_locks[hash((scope, fmt)) % len(self._build_locks)]:
             feed = self.get(scope, fmt, version)  # built while this request waited?
             if feed is not None:

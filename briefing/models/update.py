@@ -15,6 +15,10 @@ from briefing.rendering.credit import credit_line
 from briefing.rendering.markdown import excerpt
 
 
+def title_text(headline: str, body_text: str) -> str:
+    return headline or excerpt(body_text, 90)
+
+
 class UpdateStatus(enum.StrEnum):
     DRAFT = "draft"
     SCHEDULED = "scheduled"
@@ -107,7 +111,7 @@ class Update(db.Model):  # type: ignore[name-defined]
     @property
     def title_text(self) -> str:
         """The headline, or a clean excerpt of the body: what lists and feeds show."""
-        return self.headline or excerpt(self.body_text, 90)
+        return title_text(self.headline, self.body_text)
 
     @property
     def is_published(self) -> bool:

@@ -93,12 +93,14 @@ class BriefingVersion:
     status: BriefingStatus
     version: int
     changed_at: datetime
+    # Pages show times in it, and their "today" labels turn at its midnight.
+    timezone: str
 
 
 # Built once: on a cached response, building the statement would cost more than running it.
-_VERSION = select(Briefing.id, Briefing.status, Briefing.version, Briefing.changed_at).where(
-    Briefing.slug == bindparam("slug")
-)
+_VERSION = select(
+    Briefing.id, Briefing.status, Briefing.version, Briefing.changed_at, Briefing.timezone
+).where(Briefing.slug == bindparam("slug"))
 
 
 def briefing_version(slug: str) -> BriefingVersion | None:

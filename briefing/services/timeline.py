@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import selectinload
 
 from briefing.extensions import db
@@ -24,6 +24,7 @@ from briefing.models import (
 )
 from briefing.models.base import INTEGER_MAX, UTCDateTime
 from briefing.models.briefing import briefing_sources
+from briefing.models.update import title_text
 from briefing.services.errors import Invalid, NotFound
 
 RECENTLY_ENDED = timedelta(days=30)
@@ -136,6 +137,32 @@ def updates_page(
     return Page(items, encode_cursor(items[-1]) if more and items else None)
 
 
+def first_page(briefing: Briefing, *, oldest_first: bool, limit: int) -> tuple[Update | None, Page]:
+    """The pinned update and the first page of the others, as `pinned_update` and
+    `updates_page(include_pinned=False)` would give them, in one statement and its two
+    eager loads instead of two of each: the cost every new version of a live page pays."""
+    published = and_(Update.briefing_id == briefing.id, Update.status == UpdateStatus.PUBLISHED)
+    pinned = select(Update.id).where(published, Update.pinned.is_(True)).limit(1)
+    if oldest_first:
+        order: tuple[Any, ...] = (Update.published_at, Update.id)
+    else:
+        order = (Update.published_at.desc(), Update.id.desc())
+    unpinned = select(Update.id).where(published, Update.pinned.is_(False))
+    newest = unpinned.order_by(*order).limit(limit + 1)
+    wanted = union_all(select(pinned.subquery()), select(newest.subquery()))
+    query = select(Update).where(Update.id.in_(wanted)).options(*eager_loads())
+    rows = list(db.session.scalars(query))
+    held = next((u for u in rows if u.pinned), None)
+    others = sorted(
+        (u for u in rows if not u.pinned),
+        key=lambda u: (u.published_at, u.id),
+        reverse=not oldest_first,
+    )
+    items = others[:limit]
+    more = len(others) > limit
+    return held, Page(items, encode_cursor(items[-1]) if more and items else None)
+
+
 def all_updates_page(
     briefing: Briefing, *, cursor: str | None, limit: int, drafts_of: int | None = None
 ) -> Page[Update]:
@@ -185,20 +212,35 @@ def pinned_update(briefing: Briefing) -> Update | None:
     )
 
 
-def key_events(briefing: Briefing, limit: int = 50) -> list[Update]:
-    """Key events newest first (headline or excerpt shown, so no eager loads needed)."""
-    return list(
-        db.session.scalars(
-            select(Update)
-            .where(
-                Update.briefing_id == briefing.id,
-                Update.status == UpdateStatus.PUBLISHED,
-                Update.key_event.is_(True),
-            )
-            .order_by(Update.published_at.desc(), Update.id.desc())
-            .limit(limit)
+@dataclass(frozen=True)
+class KeyEvent:
+    """What the key-events list shows of an update: plain values, not a loaded model, so a
+    long briefing's list of 50 costs about what a short one's of 2 does."""
+
+    id: int
+    version: int
+    headline: str
+    body_text: str
+    published_at: datetime | None  # set on every published update
+
+    @property
+    def title_text(self) -> str:
+        return title_text(self.headline, self.body_text)
+
+
+def key_events(briefing: Briefing, limit: int = 50) -> list[KeyEvent]:
+    """Key events newest first."""
+    rows = db.session.execute(
+        select(Update.id, Update.version, Update.headline, Update.body_text, Update.published_at)
+        .where(
+            Update.briefing_id == briefing.id,
+            Update.status == UpdateStatus.PUBLISHED,
+            Update.key_event.is_(True),
         )
+        .order_by(Update.published_at.desc(), Update.id.desc())
+        .limit(limit)
     )
+    return [KeyEvent(*row) for row in rows]
 
 
 def sources_used(briefing: Briefing) -> list[Source]:

@@ -5,16 +5,15 @@ The warm path is one small query for the version, a dictionary lookup and the ca
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app
 from flask.blueprints import BlueprintSetupState
-from werkzeug.http import is_resource_modified
 
 from briefing import feeds
-from briefing.feeds.cache import CachedFeed
 from briefing.models import BriefingStatus
 from briefing.models.base import utcnow
 from briefing.services import changes, feed_queries
 from briefing.services.errors import NotFound
+from briefing.web.caching import respond
 from briefing.web.routing import absolute_url
 
 bp = Blueprint("feeds", __name__)
@@ -33,7 +32,7 @@ FORMAT = "<any(rss, atom, json):fmt>"
 @bp.get(f"/feed.{FORMAT}")
 def site_feed(fmt: str) -> Response:
     service: feeds.Feeds = current_app.extensions["briefing.feeds"]
-    return _respond(service.site_wide(feed_queries.site_feed_state(utcnow()), fmt))
+    return respond(service.site_wide(feed_queries.site_feed_state(utcnow()), fmt))
 
 
 @bp.get(f"/briefings/<slug:slug>/feed.{FORMAT}")
@@ -42,15 +41,4 @@ def briefing_feed(slug: str, fmt: str) -> Response:
     if state is None or state.status == BriefingStatus.DRAFT:
         raise NotFound(f"No briefing {slug!r}.")
     service: feeds.Feeds = current_app.extensions["briefing.feeds"]
-    return _respond(service.briefing(slug, state, fmt))
-
-
-def _respond(feed: CachedFeed) -> Response:
-    # Feed readers send back the ETag exactly as they got it: a string comparison settles
-    # most revalidations; werkzeug handles lists, weak tags and If-Modified-Since.
-    held = request.environ.get("HTTP_IF_NONE_MATCH")
-    if held == feed.quoted_etag or not is_resource_modified(
-        request.environ, etag=feed.etag, last_modified=feed.last_modified
-    ):
-        return Response(status=304, headers=feed.not_modified_headers)
-    return Response(feed.body, headers=feed.headers)
+    return respond(service.briefing(slug, state, fmt))

@@ -1,52 +1,90 @@
-"""Reader-facing pages: index, live page, permalink, health."""
+"""Reader-facing pages: index, live page, permalink, health.
+
+Each page is rendered once per version of what it shows and served from memory after that
+(web/caching.py): a request costs one indexed lookup of the version.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from briefing import database
-from briefing.models import Briefing
+from briefing.models import Briefing, BriefingStatus, Update
 from briefing.models.base import utcnow
-from briefing.services import timeline
-from briefing.web.caching import conditional
+from briefing.services import changes, feed_queries, timeline
+from briefing.services.changes import BriefingVersion
+from briefing.services.errors import NotFound
+from briefing.web.caching import cached
 from briefing.web.routing import absolute_url
 from briefing.web.structured_data import live_blog_posting
+from briefing.web.templating import reader_day, reader_slot
 
 bp = Blueprint("public", __name__)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @bp.get("/")
 def index() -> Any:
-    entries = timeline.public_briefings(utcnow())
-    return render_template("public/index.html", entries=entries)
+    now = utcnow()
+    state = feed_queries.site_feed_state(now)
+    slot, slot_began = reader_slot(now)
+    return cached(
+        "index",
+        "index",
+        (state.briefings, state.versions, state.changed_at, slot),
+        lambda: render_template("public/index.html", entries=timeline.public_briefings(now)),
+        last_modified=max(state.changed_at or EPOCH, slot_began),
+    )
+
+
+def public_state(slug: str) -> BriefingVersion:
+    """The version of a public briefing, from one indexed lookup; drafts do not exist."""
+    state = changes.briefing_version(slug)
+    if state is None or state.status == BriefingStatus.DRAFT:
+        raise NotFound(f"No briefing {slug!r}.")
+    return state
+
+
+def _page(state: BriefingVersion, key: str, render: Any) -> Response:
+    """A page of one briefing: its bytes hold for this version and this local day."""
+    day, day_began = reader_day(utcnow(), state.timezone)
+    return cached(
+        f"b{state.briefing_id}",
+        key,
+        (state.version, day),
+        render,
+        last_modified=max(state.changed_at, day_began),
+    )
 
 
 @bp.get("/briefings/<slug:slug>")
 def briefing_page(slug: str) -> Any:
-    briefing = timeline.briefing_by_slug(slug)
+    state = public_state(slug)
     oldest_first = request.args.get("order") == "oldest"
     cursor = request.args.get("before") or None
-    page_key = f"{'oldest' if oldest_first else 'newest'}:{cursor or ''}"
-    return conditional(
-        briefing,
-        page_key,
-        lambda: _render_briefing(briefing, cursor=cursor, oldest_first=oldest_first),
+    return _page(
+        state,
+        f"{'oldest' if oldest_first else 'newest'}:{cursor or ''}",
+        lambda: _render_briefing(
+            timeline.briefing_by_slug(slug), cursor=cursor, oldest_first=oldest_first
+        ),
     )
 
 
 def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bool) -> str:
     first_page = cursor is None
+    limit = current_app.config["UPDATES_PER_PAGE"]
     # The pinned update has its own slot on the first page; later pages show it in its place.
-    pinned = timeline.pinned_update(briefing) if first_page else None
-    page = timeline.updates_page(
-        briefing,
-        cursor=cursor,
-        oldest_first=oldest_first,
-        limit=current_app.config["UPDATES_PER_PAGE"],
-        include_pinned=pinned is None,
-    )
+    pinned: Update | None = None
+    if first_page:
+        pinned, page = timeline.first_page(briefing, oldest_first=oldest_first, limit=limit)
+    else:
+        page = timeline.updates_page(
+            briefing, cursor=cursor, oldest_first=oldest_first, limit=limit
+        )
     structured = live_blog_posting(
         briefing,
         ([pinned] if pinned else []) + page.items,
@@ -65,25 +103,38 @@ def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bo
         first_page=first_page,
         key_events=timeline.key_events(briefing),
         sources=timeline.sources_used(briefing),
-        last_updated=timeline.last_published_at(briefing),
+        last_updated=_last_published(
+            briefing, pinned, page.items, newest=first_page and not oldest_first
+        ),
         structured=structured,
     )
 
 
+def _last_published(
+    briefing: Briefing, pinned: Update | None, items: list[Update], *, newest: bool
+) -> datetime | None:
+    """The first page, newest first, holds the newest update: no need to ask the database."""
+    if not newest:
+        return timeline.last_published_at(briefing)
+    shown = [u.published_at for u in ([pinned] if pinned else []) + items[:1] if u.published_at]
+    return max(shown, default=None)
+
+
 @bp.get("/briefings/<slug:slug>/updates/<id:update_id>")
 def update_page(slug: str, update_id: int) -> Any:
-    briefing = timeline.briefing_by_slug(slug)
-    item = timeline.update_in(briefing, update_id)
-    return conditional(
-        briefing,
-        f"update:{item.id}",
-        lambda: render_template(
+    state = public_state(slug)
+
+    def render() -> str:
+        briefing = timeline.briefing_by_slug(slug)
+        item = timeline.update_in(briefing, update_id)
+        return render_template(
             "public/update.html",
             briefing=briefing,
             update=item,
             context_cursor=timeline.cursor_including(item),
-        ),
-    )
+        )
+
+    return _page(state, f"update:{update_id}", render)
 
 
 @bp.get("/healthz")

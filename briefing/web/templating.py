@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask
 
@@ -21,6 +22,40 @@ def reader_time(moment: datetime, tz: str) -> str:
     if local.year == today.year:
         return f"{local.day} {local.strftime('%b')}, {label}"
     return f"{local.day} {local.strftime('%b %Y')}, {label}"
+
+
+def reader_day(now: datetime, tz: str) -> tuple[str, datetime]:
+    """`reader_time` labels change at local midnight, so a page stored with them holds for
+    one local day: (that day, the moment it began in UTC)."""
+    local = timefmt.local(now, tz)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return local.date().isoformat(), midnight.astimezone(UTC)
+
+
+# Every zone's midnight falls on a quarter hour of UTC, so pages showing times in several
+# zones (the index) hold for one quarter hour.
+QUARTER_HOUR = timedelta(minutes=15)
+
+
+def reader_slot(now: datetime) -> tuple[int, datetime]:
+    """(the quarter hour of `now`, the moment it began): within it no label changes."""
+    slot = int(now.timestamp() // QUARTER_HOUR.total_seconds())
+    return slot, datetime.fromtimestamp(slot * QUARTER_HOUR.total_seconds(), UTC)
+
+
+_days: dict[str, tuple[float, str]] = {}
+
+
+def reader_today(tz: str) -> str:
+    """`reader_day(utcnow(), tz)[0]`, asked for by every update on a page: worked out once
+    per zone and quarter hour (no local day begins inside one)."""
+    now = time.time()
+    held = _days.get(tz)
+    if held is not None and now < held[0]:
+        return held[1]
+    day = reader_day(datetime.fromtimestamp(now, UTC), tz)[0]
+    _days[tz] = ((now // QUARTER_HOUR.total_seconds() + 1) * QUARTER_HOUR.total_seconds(), day)
+    return day
 
 
 def init_app(app: Flask) -> None:

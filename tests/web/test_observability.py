@@ -73,6 +73,29 @@ def test_metrics_count_requests_by_route_and_status(
     assert any(s.labels["endpoint"] == page and s.value >= 3 for s in durations)
 
 
+def test_metrics_count_page_and_feed_cache_hits_and_misses(
+    make_app: Callable[..., Flask], briefing: Any
+) -> None:
+    client = make_app(METRICS_TOKEN=TOKEN).test_client()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    def lookups() -> dict[tuple[str, str], float]:
+        text = client.get("/metrics", headers=auth).get_data(as_text=True)
+        return {
+            (s.labels["cache"], s.labels["result"]): s.value
+            for s in samples(text, "briefing_cache_lookups_total")
+        }
+
+    before = lookups()
+    for path in ("/briefings/war", "/briefings/war/feed.atom"):
+        for _ in range(3):
+            assert client.get(path).status_code == 200
+    after = lookups()
+    for cache in ("page", "feed"):
+        assert after[cache, "miss"] - before.get((cache, "miss"), 0) == 1
+        assert after[cache, "hit"] - before.get((cache, "hit"), 0) == 2
+
+
 def test_each_response_carries_a_request_id_and_keeps_a_proxy_s(client: Any) -> None:
     first, second = client.get("/healthz"), client.get("/healthz")
     assert (
