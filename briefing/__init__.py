@@ -52,10 +52,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     live.init_app(app)
 
+    from briefing.media import storage
+
+    storage.init_app(app)
+
     from briefing.extensions import csrf
     from briefing.web import api, editor, public, routing
     from briefing.web import feeds as feeds_web
     from briefing.web import live as live_web
+    from briefing.web import media as media_web
     from briefing.web.assets import init_app as init_assets
     from briefing.web.caching import init_app as init_page_cache
     from briefing.web.errors import init_app as init_errors
@@ -69,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(live_web.bp)
+    app.register_blueprint(media_web.bp)
     app.register_blueprint(feeds_web.bp)  # also sets up the feed cache and WebSub
     app.register_blueprint(editor.bp)
     # Every form and state-changing browser request carries a CSRF token; the API

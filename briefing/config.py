@@ -23,6 +23,10 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
     # 1 MiB: the API refuses larger bodies with 413 before parsing them.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # Uploaded photos: the largest file taken (20 MiB), and where the files live (None: a
+    # `media` directory in the instance folder).
+    "MEDIA_MAX_BYTES": 20 * 1024 * 1024,
+    "MEDIA_ROOT": None,
     "UPDATES_PER_PAGE": 20,
     "FEED_MAX_AGE": 30,
     # RFC 4151 tagging entity ("domain-or-email,date") in every feed and entry id. Unlike

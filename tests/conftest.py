@@ -114,12 +114,14 @@ class RequestClient(FlaskClient):
 
 
 @pytest.fixture
-def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
-    """Build apps on this test's database; extra config as keyword arguments."""
+def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build apps on this test's database and media directory; extra config as keyword
+    arguments."""
     apps: list[Flask] = []
 
     def build(**config: Any) -> Flask:
-        app = create_app({**base_config(database_url), **config})
+        media = {"MEDIA_ROOT": str(tmp_path / "media")}
+        app = create_app({**base_config(database_url), **media, **config})
         app.test_client_class = RequestClient
         apps.append(app)
         return app

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from briefing.models import Briefing, BriefingStatus, Role, Update, User
+from briefing.models import Briefing, BriefingStatus, Media, Role, Update, User
 from briefing.services import briefings as briefing_service
+from briefing.services import media as media_service
 from briefing.services import updates as update_service
 from briefing.services import users as user_service
 from briefing.services.permissions import OPERATOR
@@ -89,6 +90,26 @@ def make_update(app: Flask, editor: User) -> Callable[..., Update]:
         values: dict[str, Any] = {"actor": editor, "body": f"Update number {next(_counter)}."}
         values.update(fields)
         return update_service.create_update(briefing, **values)
+
+    return make
+
+
+@pytest.fixture
+def make_media(app: Flask, editor: User) -> Callable[..., Media]:
+    """`make_media(data=jpeg_bytes, alt=..., caption=..., credit=...)`: an uploaded photo."""
+
+    def make(**fields: Any) -> Media:
+        from tests.media import pictures
+
+        values: dict[str, Any] = {
+            "actor": editor,
+            "data": pictures.jpeg(1800 + next(_counter), 1000),
+            "alt": "Firefighters at a burning apartment block",
+            "caption": "Rescuers in Odesa after the strike.",
+            "credit": "Photo: AFP",
+        }
+        values.update(fields)
+        return media_service.upload_media(**values)
 
     return make
 

@@ -3,6 +3,7 @@
 from briefing.models.briefing import Briefing, BriefingStatus
 from briefing.models.change import Change, ChangeKind
 from briefing.models.login import LoginFailure
+from briefing.models.media import Media, UpdateMedia
 from briefing.models.source import Source
 from briefing.models.update import Revision, Update, UpdateSource, UpdateStatus
 from briefing.models.user import ApiToken, IdempotencyKey, Role, User
@@ -15,10 +16,12 @@ __all__ = [
     "ChangeKind",
     "IdempotencyKey",
     "LoginFailure",
+    "Media",
     "Revision",
     "Role",
     "Source",
     "Update",
+    "UpdateMedia",
     "UpdateSource",
     "UpdateStatus",
     "User",

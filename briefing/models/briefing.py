@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from briefing.extensions import db
 from briefing.models.base import UTCDateTime, utcnow
+from briefing.models.media import Media
 from briefing.models.source import Source
 
 # Every source credited by a published update of the briefing, kept current at write time so
@@ -58,6 +59,10 @@ class Briefing(db.Model):  # type: ignore[name-defined]
     # When `version` last moved: Last-Modified for pages and feeds.
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # The photo shown under the title and in link previews (og:image, JSON-LD image).
+    lead_media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
+
+    lead_media: Mapped[Media | None] = relationship(lazy="joined")
     credited_sources: Mapped[list[Source]] = relationship(
         secondary=briefing_sources, order_by=func.lower(Source.name)
     )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from briefing.extensions import db
 from briefing.models.base import UTCDateTime, utcnow
 from briefing.models.briefing import Briefing
+from briefing.models.media import Media, UpdateMedia
 from briefing.models.source import Source
 from briefing.models.user import User
 from briefing.rendering.credit import credit_line
@@ -79,6 +80,9 @@ class Update(db.Model):  # type: ignore[name-defined]
     source_links: Mapped[list[UpdateSource]] = relationship(
         order_by=UpdateSource.position, cascade="all, delete-orphan"
     )
+    media_links: Mapped[list[UpdateMedia]] = relationship(
+        order_by=UpdateMedia.position, cascade="all, delete-orphan"
+    )
     revisions: Mapped[list[Revision]] = relationship(
         back_populates="update", order_by="Revision.id.desc()"
     )
@@ -102,6 +106,11 @@ class Update(db.Model):  # type: ignore[name-defined]
     @property
     def sources(self) -> list[Source]:
         return [link.source for link in self.source_links]
+
+    @property
+    def media(self) -> list[Media]:
+        """The photos the body shows, in order."""
+        return [link.media for link in self.media_links]
 
     @property
     def credit(self) -> str:

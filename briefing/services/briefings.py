@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from briefing.extensions import db
-from briefing.models import Briefing, BriefingStatus, ChangeKind, Role, User
+from briefing.models import Briefing, BriefingStatus, ChangeKind, Media, Role, User
 from briefing.models.base import utcnow
 from briefing.rendering.markdown import render_markdown
 from briefing.services import checks
@@ -43,6 +43,7 @@ def create_briefing(
     status: BriefingStatus = BriefingStatus.DRAFT,
     opened_at: datetime | None = None,
     idempotency: Idempotency | None = None,
+    lead_media: int | None = None,
 ) -> Briefing:
     """A new briefing; a live one starts its coverage now, or at `opened_at` when it is
     set up after the fact (imports, the demo). With `idempotency`, its key is stored with
@@ -64,6 +65,7 @@ def create_briefing(
         errors.add("status", "A new briefing starts as draft or live.")
     if opened_at is not None:
         opened_at = checks.moment(errors, "opened_at", opened_at, allow_future=False)
+    lead_media = _lead_media(errors, lead_media)
     errors.raise_if_any()
 
     now = utcnow()
@@ -77,6 +79,7 @@ def create_briefing(
         timezone=timezone,
         language=language,
         opened_at=(opened_at or now) if status == BriefingStatus.LIVE else None,
+        lead_media_id=lead_media,
         created_at=now,
         version=0,
         changed_at=now,
@@ -100,8 +103,10 @@ def change_briefing(
     timezone: str = UNSET,
     language: str = UNSET,
     status: BriefingStatus = UNSET,
+    lead_media: int | None = UNSET,
 ) -> Briefing:
-    """Change any of the given fields; go live, end or reopen through `status`."""
+    """Change any of the given fields; go live, end or reopen through `status`; show a
+    photo under the title with `lead_media` (a media id, or None for none)."""
     require_role(actor, Role.EDITOR, "change briefings")
     errors = checks.Collector()
     values: dict[str, Any] = {}
@@ -123,6 +128,8 @@ def change_briefing(
                 "status", f"A {briefing.status.value} briefing cannot become {status.value}."
             )
         values["status"] = status
+    if lead_media is not UNSET:
+        values["lead_media_id"] = _lead_media(errors, lead_media)
     errors.raise_if_any()
 
     changed = {k: v for k, v in values.items() if getattr(briefing, k) != v}
@@ -144,6 +151,17 @@ def change_briefing(
     record_change(briefing, kind)
     db.session.commit()
     return briefing
+
+
+def _lead_media(errors: checks.Collector, media_id: int | None) -> int | None:
+    if media_id is None:
+        return None
+    photo = db.session.get(Media, media_id)
+    if photo is None:
+        errors.add("lead_media", f"No photo {media_id}.")
+    elif not photo.alt:
+        errors.add("lead_media", "The lead photo needs alt text; add it to the photo first.")
+    return media_id
 
 
 def slug_taken(slug: str) -> bool:

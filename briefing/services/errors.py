@@ -38,6 +38,22 @@ class Invalid(DomainError):
         return cls([FieldError(field, message)])
 
 
+class Unsupported(Invalid):
+    """Input of a kind the verb does not take at all, such as a file that is no image."""
+
+
+class TooLarge(Invalid):
+    """Input over a size limit."""
+
+
+class InUse(DomainError):
+    """Something cannot go while other things use it; `users` are those things."""
+
+    def __init__(self, detail: str, users: list[Any]) -> None:
+        super().__init__(detail)
+        self.users = users
+
+
 class Conflict(DomainError):
     """An edit based on a version that is no longer current. `current` is the stored object."""
 

@@ -40,10 +40,11 @@ class Page(Generic[T]):
 
 
 def eager_loads() -> tuple[Any, ...]:
-    """Eager loads every reader view needs: sources in order and the author."""
+    """Eager loads every reader view needs: sources in order, the author, the photos."""
     return (
         selectinload(Update.source_links).joinedload(UpdateSource.source),
         selectinload(Update.author),
+        selectinload(Update.media_links),
     )
 
 

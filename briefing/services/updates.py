@@ -31,12 +31,12 @@ from briefing.models import (
 )
 from briefing.models.base import utcnow
 from briefing.models.briefing import briefing_sources
-from briefing.rendering.markdown import html_to_text, render_markdown
 from briefing.services import checks
 from briefing.services.changes import record_change
 from briefing.services.checks import UNSET
 from briefing.services.errors import Conflict, Forbidden, Invalid
 from briefing.services.idempotency import Idempotency, remember
+from briefing.services.media import media_links, render_body
 from briefing.services.permissions import require_may_touch, require_role
 from briefing.services.transactions import verb
 
@@ -160,6 +160,14 @@ def edit_update(
     final_status = status if publishing else item.status
     if pinned is True and final_status != UpdateStatus.PUBLISHED:
         errors.add("pinned", "Only a published update can be pinned.")
+    rendered = None
+    if "body" in text_changes or publishing:
+        # Publishing checks the photos' alt text even when the words stay the same.
+        rendered = render_body(
+            errors,
+            text_changes.get("body", item.body),
+            publishing=final_status == UpdateStatus.PUBLISHED,
+        )
     errors.raise_if_any()
 
     _claim_version(item, version)
@@ -186,9 +194,9 @@ def edit_update(
         )
     for name, value in text_changes.items():
         setattr(item, name, value)
-    if "body" in text_changes:
-        item.body_html = render_markdown(item.body)
-        item.body_text = html_to_text(item.body_html)
+    if rendered is not None:
+        item.body_html, item.body_text = rendered.html, rendered.text
+        item.media_links = media_links(rendered.media)
     if source_rows is not None:
         item.source_links = _links(source_rows)
     key_event_changed = key_event is not UNSET and key_event != item.key_event
@@ -391,14 +399,14 @@ def _new_update(
     headline = checks.line(errors, "headline", headline, max_length=HEADLINE_MAX)
     source_rows = _sources(errors, sources)
     now = utcnow()
-    html = render_markdown(body)
+    rendered = render_body(errors, body, publishing=status == UpdateStatus.PUBLISHED)
     item = Update(
         briefing=briefing,
         author=author,
         headline=headline,
         body=body,
-        body_html=html,
-        body_text=html_to_text(html),
+        body_html=rendered.html,
+        body_text=rendered.text,
         status=status,
         key_event=key_event,
         pinned=False,
@@ -409,6 +417,7 @@ def _new_update(
         correction="",
     )
     item.source_links = _links(source_rows)
+    item.media_links = media_links(rendered.media)
     return item
 
 

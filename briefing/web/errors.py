@@ -12,14 +12,19 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from briefing.extensions import db
+from briefing.models import Update
 from briefing.services.errors import (
     Collision,
     Conflict,
     DomainError,
     Forbidden,
+    InUse,
     Invalid,
     NotFound,
+    TooLarge,
+    Unsupported,
 )
+from briefing.web.routing import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +35,9 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     Invalid: 422,
     Conflict: 409,
     Collision: 409,
+    InUse: 409,
+    TooLarge: 413,
+    Unsupported: 415,
 }
 TITLES = {
     400: "Bad request",
@@ -88,7 +96,16 @@ def domain_error_response(error: DomainError) -> Response:
 
         extra["current_version"] = error.current.version
         extra["current"] = update_json(error.current)
+    if isinstance(error, InUse):
+        extra["used_by"] = [page_url(user) for user in error.users]
     return problem(status, error.detail or TITLES.get(status, "Error"), **extra)
+
+
+def page_url(thing: Any) -> str:
+    """The public page of an update or a briefing."""
+    if isinstance(thing, Update):
+        return absolute_url("public.update_page", slug=thing.briefing.slug, update_id=thing.id)
+    return absolute_url("public.briefing_page", slug=thing.slug)
 
 
 def init_app(app: Flask) -> None:

@@ -70,11 +70,19 @@ def test_relative_links_are_kept(href):
     assert link.get("href") == href
 
 
-def test_images_with_an_https_source_keep_source_and_alt_text():
-    html = render_markdown("![Damaged substation](https://example.com/s.jpg)")
-    (image,) = parse(html).iter("img")
-    assert image.get("src") == "https://example.com/s.jpg"
-    assert image.get("alt") == "Damaged substation"
+def test_third_party_images_stay_links_named_by_their_alt_text():
+    # SPEC §11: no hot-linking of third parties into readers' browsers.
+    root = parse(render_markdown("![Damaged substation](https://example.com/s.jpg)"))
+    assert root.findall(".//img") == []
+    (link,) = root.iter("a")
+    assert link.get("href") == "https://example.com/s.jpg"
+    assert link.text == "Damaged substation"
+
+
+def test_raw_img_tags_are_dropped():
+    root = parse(render_markdown('Before <img src="https://example.com/s.jpg" alt="x"> after'))
+    assert root.findall(".//img") == []
+    assert root.xpath("string(//p)") == "Before  after"
 
 
 def test_tables_render_with_header_and_body():

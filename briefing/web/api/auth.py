@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from flask import Response, g, request
 
+from briefing.extensions import csrf
 from briefing.models import User
 from briefing.services.users import user_for_token
 from briefing.web.api import bp
+from briefing.web.editor.auth import current_user as editor_user
 from briefing.web.errors import problem
 
 # Endpoints anyone may read, and cache.
 OPEN_ENDPOINTS = {"api.get_open_api_document"}
+# Endpoints the editor console calls with its session (and, for writes, its CSRF token)
+# when a request carries no token: photos are uploaded one way, by bots and people alike.
+SESSION_ENDPOINTS = {
+    "api.list_media",
+    "api.upload_media",
+    "api.get_media",
+    "api.change_media",
+    "api.delete_media",
+}
 REALM = 'Bearer realm="Briefing API"'
 
 
@@ -18,6 +29,12 @@ REALM = 'Bearer realm="Briefing API"'
 def authenticate() -> Response | None:
     if request.endpoint in OPEN_ENDPOINTS:
         return None
+    if request.endpoint in SESSION_ENDPOINTS and "Authorization" not in request.headers:
+        signed_in = editor_user()
+        if signed_in is not None:
+            csrf.protect()  # writes only; a forged cross-site form fails here
+            g.api_user = signed_in
+            return None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:

@@ -16,6 +16,7 @@ from briefing.web.api.auth import current_actor
 from briefing.web.api.input import (
     ABSENT,
     ListQuery,
+    MaybeId,
     OneOf,
     RequestBody,
     Text,
@@ -41,6 +42,7 @@ class BriefingChange(RequestBody):
     status: Annotated[BriefingStatus, OneOf(tuple(BriefingStatus))] = ABSENT
     timezone: Text = ABSENT
     language: Text = ABSENT
+    lead_media: MaybeId = ABSENT
 
 
 class BriefingCreate(BriefingChange):

@@ -220,6 +220,10 @@ PositiveInteger = Annotated[
     Field(ge=1, le=INTEGER_MAX),
     _refused(f"Must be a whole number from 1 to {INTEGER_MAX}."),
 ]
+MaybeId = Annotated[
+    PositiveInteger | None,
+    _refused(f"Must be null or a whole number from 1 to {INTEGER_MAX}."),
+]
 Moment = Annotated[
     AwareDatetime,
     BeforeValidator(_from_iso),

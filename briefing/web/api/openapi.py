@@ -36,6 +36,7 @@ from briefing.web.api.representations import Slug, Update
 from briefing.web.errors import PROBLEM_JSON, STATUS_BY_ERROR
 
 F = TypeVar("F", bound=Callable[..., Any])
+MULTIPART = "multipart/form-data"
 REF = "#/components/schemas/{model}"
 
 
@@ -46,6 +47,8 @@ class Operation:
     answer: Any  # a representation model, or any type pydantic can describe
     body: type[RequestBody] | None
     query: type[Query] | None
+    upload: type[BaseModel] | None = None  # a multipart/form-data body
+    errors: tuple[str, ...] = ()  # beyond those that follow from the above
 
 
 OPERATIONS: dict[Callable[..., Any], Operation] = {}
@@ -56,11 +59,13 @@ def documented(
     *,
     body: type[RequestBody] | None = None,
     query: type[Query] | None = None,
+    upload: type[BaseModel] | None = None,
+    errors: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
     """Declares a view's operation; its docstring is the summary."""
 
     def mark(view: F) -> F:
-        OPERATIONS[view] = Operation(answer, body, query)
+        OPERATIONS[view] = Operation(answer, body, query, upload, errors)
         return view
 
     return mark
@@ -99,6 +104,9 @@ class Problem(BaseModel):
         ABSENT, description="On a stale edit: the version the update is at now."
     )
     current: Update = Field(ABSENT, description="On a stale edit: the update as it is now.")
+    used_by: list[str] = Field(
+        ABSENT, description="On deleting a photo still shown: the pages that show it."
+    )
 
 
 class ValidationProblem(Problem):
@@ -128,15 +136,23 @@ ERRORS = {
     "Forbidden": ErrorResponse(
         STATUS_BY_ERROR[Forbidden], "The token's user has too low a role for this."
     ),
-    "NotFound": ErrorResponse(STATUS_BY_ERROR[NotFound], "No such briefing, update or source."),
+    "NotFound": ErrorResponse(
+        STATUS_BY_ERROR[NotFound], "No such briefing, update, source or photo."
+    ),
     "Conflict": ErrorResponse(
         STATUS_BY_ERROR[Conflict],
-        "A stale version (with current_version and current), or a lost race with a "
-        "simultaneous change.",
+        "A stale version (with current_version and current), a lost race with a "
+        "simultaneous change, or a photo still shown (with used_by).",
     ),
-    "TooLarge": ErrorResponse(RequestEntityTooLarge.code, "The body is larger than 1 MiB."),
+    "TooLarge": ErrorResponse(
+        RequestEntityTooLarge.code,
+        "The body is larger than 1 MiB (a photo upload: than MEDIA_MAX_BYTES, 20 MiB by "
+        "default); `errors` names the file.",
+    ),
     "UnsupportedMediaType": ErrorResponse(
-        UnsupportedMediaType.code, "The body is not application/json."
+        UnsupportedMediaType.code,
+        "The body is not application/json (a photo upload: not multipart/form-data, or the "
+        "file is not a JPEG, PNG, WebP or GIF image).",
     ),
     "Invalid": ErrorResponse(
         STATUS_BY_ERROR[Invalid],
@@ -159,9 +175,11 @@ def _errors(endpoint: str, method: str, rule: Rule, operation: Operation) -> lis
     if operation.body is not None:
         # Parsing the body; and a write that loses a race for something unique.
         errors += ["BadRequest", "TooLarge", "UnsupportedMediaType", "Conflict", "Invalid"]
+    if operation.upload is not None:
+        errors += ["Invalid"]
     if operation.query is not None:
         errors.append("Invalid")
-    return errors
+    return errors + list(operation.errors)
 
 
 # Paths --------------------------------------------------------------------------------------
@@ -196,12 +214,15 @@ def _operation(endpoint: str, method: str, rule: Rule, view: Any) -> dict[str, A
     ]
     if declared.query is not None:
         parameters += _query_parameters(declared.query)
-    if method == "post":  # every POST creates (web/api/writes.py)
+    if method == "post" and declared.upload is None:  # these POSTs create (web/api/writes.py)
         parameters.append(IDEMPOTENCY_KEY)
     if parameters:
         operation["parameters"] = parameters
     if declared.body is not None:
         operation["requestBody"] = {"required": True, "content": _json(declared.body)}
+    if declared.upload is not None:
+        schema = {"$ref": REF.format(model=declared.upload.__name__)}
+        operation["requestBody"] = {"required": True, "content": {MULTIPART: {"schema": schema}}}
     errors = {
         str(ERRORS[name].status): {"$ref": f"#/components/responses/{name}"}
         for name in _errors(endpoint, method, rule, declared)
@@ -286,6 +307,8 @@ def _components(operations: list[Operation]) -> dict[str, Any]:
     for operation in operations:
         if operation.body is not None:
             models.append((operation.body, "validation"))
+        if operation.upload is not None:
+            models.append((operation.upload, "validation"))
         if isinstance(operation.answer, type) and issubclass(operation.answer, BaseModel):
             models.append((operation.answer, "serialization"))
     models += [(error.schema, "serialization") for error in ERRORS.values()]

@@ -56,6 +56,28 @@ class Representation(BaseModel):
         return cls(**values)
 
 
+class MediaVariant(Representation):
+    """One file of a photo: a width in one format."""
+
+    url: Url
+    width: int
+    content_type: str
+
+
+class Media(Representation):
+    """An uploaded photo. Place it in an update's body as `![alt text](url)` on its own line."""
+
+    id: int
+    url: Url = Field(description="The widest JPEG or PNG; what a body names.")
+    width: int
+    height: int
+    alt: str = Field(description="Alt text: what the photo shows, for readers who cannot see it.")
+    caption: str
+    credit: str = Field(description="Photo credit, e.g. 'Photo: AFP'.")
+    content_type: str = Field(description="Of the file at `url`: image/jpeg or image/png.")
+    variants: list[MediaVariant] = Field(description="Every file, narrowest first (WebP too).")
+
+
 class Briefing(Representation):
     """A briefing: one live page on a running story."""
 
@@ -70,6 +92,7 @@ class Briefing(Representation):
     ended_at: Time | None
     version: int = Field(description="Bumped by every change.")
     url: Url = Field(description="The public live page.")
+    lead_media: int | None = Field(description="The id of the photo under the title, if any.")
 
 
 class Update(Representation):
@@ -92,6 +115,7 @@ class Update(Representation):
     correction: str = Field(
         description="Public correction note shown under an edited update ('' if none)."
     )
+    media: list[Media] = Field(description="The photos the body shows, in order.")
 
 
 class Source(Representation):
@@ -107,6 +131,10 @@ class Listing(Representation, Generic[R]):
     next: str | None = Field(
         description="Pass as ?cursor= to get the next page; null on the last page."
     )
+
+
+class MediaList(Listing[Media]):
+    """The newest photos."""
 
 
 class BriefingList(Listing[Briefing]):
@@ -140,8 +168,31 @@ def source_json(source: models.Source) -> dict[str, Any]:
     return _json(represent_source(source))
 
 
+def media_json(item: models.Media) -> dict[str, Any]:
+    return _json(represent_media(item))
+
+
 def represent_briefing(briefing: models.Briefing) -> Briefing:
-    return Briefing.of(briefing, url=absolute_url("public.briefing_page", slug=briefing.slug))
+    return Briefing.of(
+        briefing,
+        url=absolute_url("public.briefing_page", slug=briefing.slug),
+        lead_media=briefing.lead_media_id,
+    )
+
+
+def represent_media(item: models.Media) -> Media:
+    return Media.of(
+        item,
+        url=absolute_url("media.media_file", name=item.filename),
+        variants=[
+            MediaVariant(
+                url=absolute_url("media.media_file", name=v["filename"]),
+                width=v["width"],
+                content_type=v["content_type"],
+            )
+            for v in item.variants
+        ],
+    )
 
 
 def represent_update(item: models.Update) -> Update:
@@ -151,6 +202,7 @@ def represent_update(item: models.Update) -> Update:
         briefing=slug,
         sources=[source.slug for source in item.sources],
         url=absolute_url("public.update_page", slug=slug, update_id=item.id),
+        media=[represent_media(photo) for photo in item.media],
     )
 
 

@@ -1,0 +1,119 @@
+"""Photos in, web files out: decode by the bytes alone, turn upright, strip every piece of
+metadata, and make responsive variants (WebP plus a JPEG or PNG fallback) once, at upload.
+
+Pure: bytes in, bytes out. Storing them is storage.py's job, deciding who may is the
+service's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow's name for each format we take → what we call it on the web. Nothing else is even
+# tried: SVG (script), TIFF, BMP, PSD and the rest are refused before any decoder runs.
+ACCEPTED = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+# Widths of the variants, in CSS pixels at 1x to 2x of the page's column.
+WIDTHS = (480, 960, 1600)
+# 50 megapixels: past any camera a newsroom uses, and still a bounded amount of memory
+# (about 200 MB as RGBA) for one upload. Checked from the header, before decoding.
+MAX_PIXELS = 50_000_000
+WEBP = "image/webp"
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", WEBP: "webp"}
+
+
+class ImageRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAnImage(ImageRefused):
+    """Bytes that are not one of the accepted formats."""
+
+
+class BrokenImage(ImageRefused):
+    """An accepted format that does not decode, or would take absurd memory to."""
+
+
+@dataclass(frozen=True)
+class Rendition:
+    filename: str
+    width: int
+    height: int
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Processed:
+    key: str  # hash of the main file; part of every file's name
+    main: Rendition  # the widest fallback: what `url` names
+    renditions: list[Rendition]  # every file, narrowest first, WebP before fallback
+
+
+def process(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Processed:
+    """Decode `data` and make the files readers get. Raises NotAnImage or BrokenImage."""
+    picture = _decode(data, max_pixels)
+    has_alpha = picture.mode in ("RGBA", "LA", "PA") or (
+        picture.mode == "P" and "transparency" in picture.info
+    )
+    picture = picture.convert("RGBA" if has_alpha else "RGB")
+    # Nothing of the original's metadata (EXIF, XMP, ICC, comments) goes into a new file.
+    picture.info.clear()
+    fallback = "image/png" if has_alpha else "image/jpeg"
+
+    widths = sorted({min(width, picture.width) for width in WIDTHS})
+    encoded: list[tuple[int, int, str, bytes]] = []
+    for width in widths:
+        height = max(1, round(picture.height * width / picture.width))
+        sized = picture
+        if width != picture.width:
+            sized = picture.resize((width, height), Image.Resampling.LANCZOS)
+        encoded.append((width, height, WEBP, _encode(sized, WEBP)))
+        encoded.append((width, height, fallback, _encode(sized, fallback)))
+    key = hashlib.sha256(encoded[-1][3]).hexdigest()[:32]
+    renditions = [
+        Rendition(f"{key}-{w}.{EXTENSIONS[kind]}", w, h, kind, blob) for w, h, kind, blob in encoded
+    ]
+    return Processed(key=key, main=renditions[-1], renditions=renditions)
+
+
+def _decode(data: bytes, max_pixels: int) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns past its own pixel limit and raises past twice that; either way
+            # this upload is refused, never decoded.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            opened = Image.open(io.BytesIO(data), formats=list(ACCEPTED))
+            if opened.width * opened.height > max_pixels:
+                raise BrokenImage(
+                    f"The image is {opened.width:,} × {opened.height:,} pixels; at most "
+                    f"{max_pixels:,} pixels are accepted."
+                )
+            opened.load()
+            # Upright as the camera held it; the orientation tag goes with the rest.
+            picture = ImageOps.exif_transpose(opened)
+    except UnidentifiedImageError:
+        raise NotAnImage("The file is not a JPEG, PNG, WebP or GIF image.") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BrokenImage("The image has too many pixels to be decoded safely.") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        # Truncated or corrupt data: Pillow says which, in its words.
+        raise BrokenImage(f"The image could not be decoded ({error}).") from None
+    return picture
+
+
+def _encode(picture: Image.Image, content_type: str) -> bytes:
+    out = io.BytesIO()
+    if content_type == WEBP:
+        picture.save(out, "WEBP", quality=80, method=4)
+    elif content_type == "image/png":
+        picture.save(out, "PNG", optimize=True)
+    else:
+        picture.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue()
