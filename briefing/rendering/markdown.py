@@ -50,7 +50,7 @@ _MARKDOWN = MarkdownIt(
 ).enable(["table", "strikethrough", "linkify"])
 _MARKDOWN.linkify.set({"fuzzy_link": False, "fuzzy_email": False})  # type: ignore[union-attr]
 # The width a photo takes: the page's column (static/css/site.css), or the screen on phones.
-PHOTO_SIZES = "(min-width: 46rem) 44rem, 100vw"
+PHOTO_SIZES = "(min-width: 44rem) 42rem, 100vw"
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ def _replace_blocks(
         if (image := _alone(children)) is not None and image.type == "image":
             photo = photos.get(str(image.attrGet("src") or ""))
             if photo is not None:
-                block = _figure(photo, alt=_image_alt(image), title=_image_title(image))
+                block = figure_html(photo, alt=_image_alt(image), title=_image_title(image))
         elif (url := _bare_link(children)) and (embed := embed_for(url)):
             block = embed_html(embed, LINK_REL)
         if block is not None:
@@ -211,8 +211,13 @@ def _bare_link(children: Sequence[Token]) -> str | None:
     return str(meaningful[0].attrGet("href") or "")
 
 
-def _figure(photo: Photo, *, alt: str, title: str | None) -> str:
-    """<figure><picture>(WebP, then the fallback <img>)</picture><figcaption>…</figure>."""
+def figure_html(
+    photo: Photo, *, alt: str = "", title: str | None = None, lead: bool = False
+) -> str:
+    """<figure><picture>(WebP, then the fallback <img>)</picture><figcaption>…</figure>.
+
+    Photos in a body load lazily; a briefing's lead photo, at the top of the page, loads
+    first."""
     esc = html.escape
 
     def srcset(content_types: set[str]) -> str:
@@ -222,11 +227,12 @@ def _figure(photo: Photo, *, alt: str, title: str | None) -> str:
 
     fallback = {v.content_type for v in photo.variants} - {"image/webp"}
     caption = title if title is not None else photo.caption
+    loading = 'fetchpriority="high"' if lead else 'loading="lazy"'
     parts = [
-        '<figure class="photo"><picture>',
+        f'<figure class="{"lead-photo" if lead else "photo"}"><picture>',
         f'<source type="image/webp" srcset="{esc(srcset({"image/webp"}))}" sizes="{PHOTO_SIZES}">',
         f'<img src="{esc(photo.url)}" srcset="{esc(srcset(fallback))}" sizes="{PHOTO_SIZES}" '
-        f'width="{photo.width}" height="{photo.height}" loading="lazy" decoding="async" '
+        f'width="{photo.width}" height="{photo.height}" {loading} decoding="async" '
         f'alt="{esc(alt or photo.alt)}">',
         "</picture>",
     ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
+from briefing.rendering.embeds import frame_origins
+
 # No inline script anywhere: every script is a file under /static. Images may come from
 # any https host because update bodies embed agency photos.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -14,6 +16,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' https: data:",
         "connect-src 'self'",
         "font-src 'self'",
+        # An embed's frame, once a reader asks for it (rendering/embeds.py): those
+        # providers and no one else.
+        "frame-src " + " ".join(frame_origins()),
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

@@ -19,8 +19,8 @@ from briefing.services.changes import BriefingVersion
 from briefing.services.errors import NotFound
 from briefing.web.caching import cached
 from briefing.web.routing import absolute_url
-from briefing.web.structured_data import live_blog_posting
-from briefing.web.templating import reader_day, reader_slot
+from briefing.web.structured_data import blog_posting, live_blog_posting
+from briefing.web.templating import photo_url, reader_day, reader_slot
 
 bp = Blueprint("public", __name__)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -93,6 +93,7 @@ def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bo
         update_url=lambda update_id: absolute_url(
             "public.briefing_page", slug=briefing.slug, _anchor=f"update-{update_id}"
         ),
+        photo_url=photo_url,
     )
     return render_template(
         "public/briefing.html",
@@ -132,6 +133,14 @@ def update_page(slug: str, update_id: int) -> Any:
             briefing=briefing,
             update=item,
             context_cursor=timeline.cursor_including(item),
+            structured={
+                "@context": "https://schema.org",
+                **blog_posting(
+                    item,
+                    url=absolute_url("public.update_page", slug=slug, update_id=item.id),
+                    photo_url=photo_url,
+                ),
+            },
         )
 
     return _page(state, f"update:{update_id}", render)

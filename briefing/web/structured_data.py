@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from briefing.models import Briefing, BriefingStatus, Update
+from briefing.models import Briefing, BriefingStatus, Media, Update
 from briefing.rendering.timefmt import iso
 
 
@@ -17,8 +17,10 @@ def live_blog_posting(
     page_url: str,
     site_name: str,
     update_url: Callable[[int], str],
+    photo_url: Callable[[Media], str],
 ) -> dict[str, Any]:
-    """`update_url(id)` is where the page shows an update (`…#update-<id>`)."""
+    """`update_url(id)` is where the page shows an update (`…#update-<id>`); `photo_url`
+    gives a photo's absolute URL."""
     started = briefing.opened_at or briefing.created_at
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -33,17 +35,27 @@ def live_blog_posting(
         "coverageStartTime": iso(started),
         "publisher": {"@type": "Organization", "name": site_name},
         "liveBlogUpdate": [
-            {
-                "@type": "BlogPosting",
-                "headline": item.title_text,
-                "datePublished": iso(item.published_at or item.created_at),
-                "dateModified": iso(item.updated_at),
-                "url": update_url(item.id),
-                "articleBody": item.body_text,
-            }
+            blog_posting(item, url=update_url(item.id), photo_url=photo_url)
             for item in updates
         ],
     }
+    if briefing.lead_media is not None:
+        data["image"] = photo_url(briefing.lead_media)
     if briefing.status == BriefingStatus.ENDED and briefing.ended_at:
         data["coverageEndTime"] = iso(briefing.ended_at)
     return data
+
+
+def blog_posting(item: Update, *, url: str, photo_url: Callable[[Media], str]) -> dict[str, Any]:
+    """One update as a BlogPosting: in the live page's list, and alone on its permalink."""
+    posting: dict[str, Any] = {
+        "@type": "BlogPosting",
+        "headline": item.title_text,
+        "datePublished": iso(item.published_at or item.created_at),
+        "dateModified": iso(item.updated_at),
+        "url": url,
+        "articleBody": item.body_text,
+    }
+    if item.media:
+        posting["image"] = [photo_url(photo) for photo in item.media]
+    return posting

@@ -6,10 +6,24 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask
+from markupsafe import Markup
 
+from briefing.models import Media
 from briefing.models.base import utcnow
 from briefing.rendering import credit, timefmt
+from briefing.rendering.markdown import figure_html
+from briefing.services.media import photo_of
 from briefing.web.routing import absolute_url
+
+
+def lead_photo(item: Media) -> Markup:
+    """A briefing's lead photo as the figure under its title (built from trusted values)."""
+    return Markup(figure_html(photo_of(item), lead=True))
+
+
+def photo_url(item: Media) -> str:
+    """The absolute URL of a photo's main file: og:image and JSON-LD image."""
+    return absolute_url("media.media_file", name=item.filename)
 
 
 def reader_time(moment: datetime, tz: str) -> str:
@@ -68,6 +82,8 @@ def init_app(app: Flask) -> None:
         absolute_url=absolute_url,
         zone_label=timefmt.zone_label,
         sources_credit=lambda sources: credit.linked_credit([(s.name, s.url) for s in sources]),
+        lead_photo=lead_photo,
+        photo_url=photo_url,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

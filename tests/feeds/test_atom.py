@@ -130,8 +130,10 @@ def test_atom_content_is_sanitized_html_with_absolute_urls_ending_with_the_credi
         f"{SITE}/briefings/war/updates/notes.html",
         f"{SITE}/briefings/war/updates/{item.id}#top",
         "https://example.org/report",
+        # Not one of our photos: a link, never an <img> (SPEC §11).
+        f"{SITE}/img/plant.jpg",
     ]
-    assert fragment.xpath(".//img/@src") == [f"{SITE}/img/plant.jpg"]
+    assert fragment.xpath(".//img") == []
     assert not fragment.xpath(".//script")
     paragraphs = fragment.xpath("./p")
     assert paragraphs[-1].text_content() == "With reporting by Reuters, AFP and AP"
@@ -156,13 +158,16 @@ def test_key_events_are_marked_with_a_category(feed, briefing, make_update):
     assert "tags" not in ordinary
 
 
-def test_entry_without_headline_is_titled_with_a_clean_excerpt(feed, briefing, make_update):
+def test_entry_without_headline_is_titled_with_a_clean_excerpt(
+    feed, briefing, make_update, make_media
+):
     body = (
         "**Explosions** were heard in [Kyiv](https://example.org/kyiv) as air defences engaged "
         "targets over the city, and residents reported power cuts on both banks of the river."
     )
     make_update(briefing, body=body)
-    make_update(briefing, body="![A map of the front](https://example.org/map.png)")
+    photo = make_media(caption="", credit="")
+    make_update(briefing, body=f"![A map of the front](/media/{photo.filename})")
     image_only, words = feed("/briefings/war/feed.atom").entries
     assert words.title == (
         "Explosions were heard in Kyiv as air defences engaged targets over the city, and…"
