@@ -68,6 +68,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         {
             "SECRET_KEY": "browser-test-secret",
             "DATABASE_URL": f"sqlite:///{database}",
+            "MEDIA_ROOT": str(folder / "media"),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "SITE_URL": "http://127.0.0.1",
             # Pages are checked right after each change: no caching between them.
