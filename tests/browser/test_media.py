@@ -4,7 +4,6 @@ frame; figures keep their box while loading; screenshots at phone and desktop wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
