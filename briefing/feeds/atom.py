@@ -7,7 +7,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from briefing.feeds.model import FeedDocument
+from briefing.feeds.model import FeedDocument, Image
 
 MEDIA_TYPE = "application/atom+xml"
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"
@@ -40,12 +40,25 @@ class _Tombstones(BaseExtension):
 
 class _EntryLink(BaseEntryExtension):
     """Say `rel="alternate" type="text/html"` on the entry's link: feedgen 1.0 drops both
-    (it reads them back from the element it has just created)."""
+    (it reads them back from the element it has just created). Add the first photo as
+    `rel="enclosure"`, written here for the same reason."""
+
+    def __init__(self) -> None:
+        self.image: Image | None = None
 
     def extend_atom(self, entry: etree._Element) -> etree._Element:
         for link in entry.iterfind("link"):
             link.set("rel", "alternate")
             link.set("type", "text/html")
+        if self.image is not None:
+            etree.SubElement(
+                entry,
+                "link",
+                rel="enclosure",
+                href=self.image.url,
+                type=self.image.content_type,
+                length=str(self.image.length),
+            )
         return entry
 
 
@@ -80,6 +93,7 @@ def build(document: FeedDocument) -> bytes:
         entry.published(item.published)
         entry.author(name=item.author.name)
         entry.link(href=item.url)
+        entry.links.image = item.image
         entry.content(item.content_html, type="html")
         for source in item.sources:
             entry.contributor(name=source.name, uri=source.url)

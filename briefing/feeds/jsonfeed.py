@@ -61,6 +61,7 @@ def build(document: FeedDocument) -> bytes:
             "authors": [{"name": item.author.name}],
             "tags": [c.label for c in item.categories],
             "language": item.language,
+            **({"image": item.image.url} if item.image else {}),
             EXTENSION: {
                 "credit": item.credit,
                 "key_event": item.key_event,

@@ -20,7 +20,7 @@ from typing import Any
 
 import lxml.html
 
-from briefing.models import Briefing, BriefingStatus, Source, Update
+from briefing.models import Briefing, BriefingStatus, Media, Source, Update
 from briefing.rendering.credit import credit_line, rights_line
 from briefing.rendering.markdown import excerpt
 from briefing.rendering.timefmt import clock_with_zone, day
@@ -92,6 +92,9 @@ class Site:
             return self.link("feeds.site_feed", fmt=fmt)
         return self.link("feeds.briefing_feed", slug=slug, fmt=fmt)
 
+    def media_url(self, filename: str) -> str:
+        return self.link("media.media_file", name=filename)
+
     def entry_id(self, update_id: int) -> str:
         return self.tag(f"update/{update_id}")
 
@@ -119,6 +122,19 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Image:
+    """An entry's first photo: RSS enclosure and media:content, Atom enclosure link, JSON
+    Feed image."""
+
+    url: str
+    content_type: str
+    width: int
+    height: int
+    length: int  # bytes
+    alt: str
+
+
+@dataclass(frozen=True)
 class Entry:
     id: str
     url: str
@@ -136,6 +152,7 @@ class Entry:
     language: str
     briefing_title: str
     briefing_url: str
+    image: Image | None = None
 
 
 @dataclass(frozen=True)
@@ -269,18 +286,56 @@ def _entry(item: Update, briefing: Briefing, site: Site, *, in_site_feed: bool) 
         language=briefing.language,
         briefing_title=xml_text(briefing.title),
         briefing_url=site.briefing_url(briefing.slug),
+        image=_image(item.media[0], site) if item.media else None,
+    )
+
+
+def _image(photo: Media, site: Site) -> Image:
+    return Image(
+        url=site.media_url(photo.filename),
+        content_type=photo.content_type,
+        width=photo.width,
+        height=photo.height,
+        length=photo.size,
+        alt=xml_text(photo.alt),
     )
 
 
 def _content(item: Update, url: str, credit: str) -> str:
     """The body as readers see it on the page, with the correction note and credit line."""
-    parts = [absolute_html(xml_text(item.body_html), url)]
+    parts = [absolute_html(feed_html(xml_text(item.body_html)), url)]
     if item.correction:
         note = html.escape(xml_text(item.correction))
         parts.append(f"<p><strong>Correction:</strong> {note}</p>")
     if credit:
         parts.append(f"<p>{html.escape(credit)}</p>")
     return "\n".join(parts)
+
+
+def feed_html(fragment: str) -> str:
+    """The body as a feed reader can show it: a photo as one plain <img> (readers neither
+    load our srcset nor pick a <source>), an embed as a link to the original."""
+    if "<figure" not in fragment:
+        return fragment
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for picture in root.xpath("//figure[@class='photo']/picture"):
+        # lxml's HTML parser knows no <source>, so the <img> may sit inside one: lift it.
+        (img,) = picture.xpath(".//img")
+        for name in ("srcset", "sizes", "loading", "decoding", "fetchpriority"):
+            img.attrib.pop(name, None)
+        img.tail = None
+        picture.getparent().replace(picture, img)
+    for embed in root.xpath("//figure[@data-embed]"):
+        (link,) = embed.xpath(".//a[@href]")
+        label = embed.get("data-embed-label", "")
+        paragraph = lxml.html.Element("p")
+        anchor = lxml.html.Element("a", href=link.get("href"))
+        anchor.text = f"{label}: {link.get('href')}"
+        paragraph.append(anchor)
+        paragraph.tail = embed.tail
+        embed.getparent().replace(embed, paragraph)
+    serialized = lxml.html.tostring(root, encoding="unicode")
+    return serialized[len("<div>") : -len("</div>")]
 
 
 def absolute_html(fragment: str, base: str) -> str:

@@ -35,6 +35,7 @@ class _Hub(BaseExtension):
 def build(document: FeedDocument) -> bytes:
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
+    fg.load_extension("media", atom=False, rss=True)
     fg.title(document.title)
     fg.description(document.subtitle)
     fg.updated(document.updated)  # lastBuildDate; feedgen would say "now"
@@ -65,4 +66,14 @@ def build(document: FeedDocument) -> bytes:
             entry.category(term=category.term, label=category.label, scheme=category.scheme)
         for source in item.sources:
             entry.category(term=source.slug, label=source.name, scheme=document.source_scheme)
+        if item.image:
+            image = item.image
+            entry.enclosure(image.url, str(image.length), image.content_type)
+            entry.media.content(
+                url=image.url,
+                type=image.content_type,
+                medium="image",
+                width=str(image.width),
+                height=str(image.height),
+            )
     return fg.rss_str(pretty=False)

@@ -29,7 +29,8 @@ class Media(db.Model):  # type: ignore[name-defined]
     content_type: Mapped[str] = mapped_column(String(32))
     width: Mapped[int]
     height: Mapped[int]
-    # Every file, main one included: [{"filename", "width", "content_type"}…], widest last.
+    # Every file, main one included: [{"filename", "width", "content_type", "size"}…],
+    # widest last.
     variants: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     alt: Mapped[str] = mapped_column(Text, default="")
     caption: Mapped[str] = mapped_column(Text, default="")
@@ -43,6 +44,11 @@ class Media(db.Model):  # type: ignore[name-defined]
     @property
     def filenames(self) -> list[str]:
         return [variant["filename"] for variant in self.variants]
+
+    @property
+    def size(self) -> int:
+        """Bytes of the main file."""
+        return int(self.variants[-1].get("size", 0))
 
     def __repr__(self) -> str:
         return f"<Media {self.id} {self.filename}>"

@@ -96,7 +96,12 @@ def upload_media(
             width=main.width,
             height=main.height,
             variants=[
-                {"filename": r.filename, "width": r.width, "content_type": r.content_type}
+                {
+                    "filename": r.filename,
+                    "width": r.width,
+                    "content_type": r.content_type,
+                    "size": len(r.data),  # bytes: an RSS enclosure's length
+                }
                 for r in processed.renditions
             ],
             alt=alt,
