@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import feeds, http_load, live, pages, scale
+from bench import feeds, http_load, live, media, pages, scale
 
 SUITES = {
     "pages": pages.run,
@@ -15,9 +15,10 @@ SUITES = {
     "feeds": feeds.run,
     "scale": scale.run,
     "http": http_load.run,
+    "media": media.run,
 }
 # Run only when named: it needs wrk and takes minutes.
-BY_DEFAULT = ["pages", "live", "feeds", "scale"]
+BY_DEFAULT = ["pages", "live", "feeds", "scale", "media"]
 
 
 def main() -> None:

@@ -103,3 +103,14 @@ def test_the_pixel_limit_is_checked_from_the_header_before_decoding():
     # 8,000 × 8,000 is under Pillow's own bomb limit but over ours.
     with pytest.raises(images.BrokenImage, match="8,000 × 8,000 pixels; at most 50,000,000"):
         images.process(pictures.png_claiming(8_000, 8_000))
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "orientation", "main"),
+    [(4000, 3000, 0, (1600, 1200)), (3400, 2000, 6, (1600, 2720)), (6400, 800, 0, (1600, 200))],
+)
+def test_large_jpegs_decoded_at_a_reduced_scale_still_give_full_size_variants(
+    width, height, orientation, main
+):
+    processed = images.process(pictures.jpeg(width, height, orientation=orientation))
+    assert (processed.main.width, processed.main.height) == main

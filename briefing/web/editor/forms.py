@@ -101,6 +101,8 @@ class SettingsForm(FlaskForm):
     summary = TextAreaField("Key developments (Markdown)", render_kw={"rows": 8})
     timezone = SelectField("Timezone", validate_choice=False)
     language = StringField("Language (BCP 47)")
+    # A photo's id, or "" for none; the choices are the recent uploads (settings.py).
+    lead_media = SelectField("Lead photo", validate_choice=False)
 
     def __init__(self, *args: object, current_timezone: str = "UTC", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from briefing.models import Briefing, BriefingStatus, Role
 from briefing.rendering.markdown import render_markdown
-from briefing.services import briefings, timeline
+from briefing.services import briefings, media, timeline
 from briefing.services.errors import Invalid
 from briefing.web.editor import bp, wants_json
 from briefing.web.editor.auth import actor, requires
@@ -26,6 +26,7 @@ def settings(slug: str) -> Any:
     briefing = timeline.briefing_by_slug(slug, public=False)
     if request.method == "GET":
         form = SettingsForm(formdata=None, obj=briefing, current_timezone=briefing.timezone)
+        form.lead_media.data = str(briefing.lead_media_id or "")
         return _page(briefing, form)
     form = SettingsForm(current_timezone=briefing.timezone)
     if request.form.get("action") == "preview":  # without JavaScript
@@ -40,6 +41,7 @@ def settings(slug: str) -> Any:
                 summary=form.summary.data or "",
                 timezone=form.timezone.data or "",
                 language=form.language.data or "",
+                lead_media=_photo_id(form.lead_media.data),
             )
         except Invalid as error:
             show_errors(form, error)
@@ -78,9 +80,24 @@ def change_status(slug: str) -> Any:
     return redirect(url_for("editor.settings", slug=slug))
 
 
+def _photo_id(value: str | None) -> int | None:
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise Invalid.field("lead_media", "Choose one of the photos listed.")
+    return int(value)
+
+
 def _page(
     briefing: Briefing, form: SettingsForm, *, preview: str | None = None, status: int = 200
 ) -> Any:
+    photos = media.recent_media()
+    if briefing.lead_media is not None and briefing.lead_media not in photos:
+        photos.insert(0, briefing.lead_media)
+    form.lead_media.choices = [("", "No lead photo")] + [
+        (str(photo.id), f"{photo.alt or 'No alt text yet'} ({photo.credit or 'no credit'})")
+        for photo in photos
+    ]
     return render_template(
         "editor/settings.html", briefing=briefing, form=form, preview=preview
     ), status

@@ -1,0 +1,151 @@
+// Photos in the composer: upload by button, drag-and-drop or paste, with progress; reuse
+// a recent upload; either way the Markdown image line goes in at the cursor, on a line of
+// its own. Uploads go to the API's media door with this session's CSRF token, the same
+// door bots use (POST /api/v1/media).
+
+const panel = document.querySelector("[data-media-panel]");
+const composer = document.getElementById("composer");
+const body = composer?.querySelector("textarea[name='body']");
+
+if (panel && body) setUp(panel, body);
+
+function setUp(panel, body) {
+  panel.hidden = false;
+  const file = panel.querySelector("[data-media-file]");
+  const progress = panel.querySelector("[data-media-progress]");
+  const status = panel.querySelector("[data-media-status]");
+  const words = {
+    alt: panel.querySelector("#media-alt"),
+    caption: panel.querySelector("#media-caption"),
+    credit: panel.querySelector("#media-credit"),
+  };
+  const csrf = document.querySelector("meta[name='csrf-token']")?.content ?? "";
+
+  function say(message, isError = false) {
+    status.textContent = message;
+    status.classList.toggle("media-panel__status--error", isError);
+  }
+
+  function upload(image) {
+    if (!image) return;
+    const data = new FormData();
+    data.append("file", image, image.name || "pasted-image");
+    for (const [name, input] of Object.entries(words)) data.append(name, input.value.trim());
+    const request = new XMLHttpRequest();
+    request.open("POST", panel.dataset.uploadUrl);
+    request.setRequestHeader("Accept", "application/json");
+    request.setRequestHeader("X-CSRFToken", csrf);
+    request.responseType = "json";
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) progress.value = Math.round((100 * event.loaded) / event.total);
+    });
+    request.addEventListener("load", () => {
+      progress.hidden = true;
+      const answer = request.response || {};
+      if (request.status !== 201) {
+        const detail = answer.errors?.map((e) => e.message).join(" ") || answer.detail;
+        say(`The photo was not uploaded: ${detail || `error ${request.status}`}`, true);
+        return;
+      }
+      insert(answer, words.alt.value.trim());
+      for (const input of Object.values(words)) input.value = "";
+      say(
+        answer.alt
+          ? "Photo uploaded and placed in the text."
+          : "Photo uploaded and placed in the text. It needs alt text before it can be published: write it between the square brackets.",
+      );
+    });
+    request.addEventListener("error", () => {
+      progress.hidden = true;
+      say("The photo was not uploaded: the connection failed. Try again.", true);
+    });
+    progress.value = 0;
+    progress.hidden = false;
+    say("Uploading…");
+    request.send(data);
+  }
+
+  // The Markdown line at the cursor, alone on its line, as the renderer wants it.
+  function insert(photo, alt) {
+    const { selectionStart: start, selectionEnd: end, value } = body;
+    const before = value.slice(0, start);
+    const after = value.slice(end);
+    const lead = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+    const trail = after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
+    const line = `![${(alt || photo.alt || "").replace(/[[\]]/g, "")}](${photo.url})`;
+    body.setRangeText(lead + line + trail, start, end, "end");
+    body.focus();
+    body.dispatchEvent(new Event("input", { bubbles: true })); // autosave keeps it
+  }
+
+  function firstImage(files) {
+    return Array.from(files || []).find((f) => f.type.startsWith("image/")) ?? files?.[0];
+  }
+
+  // A message about the last upload is stale once the update is sent.
+  composer.addEventListener("submit", () => say(""));
+
+  file.addEventListener("change", () => {
+    upload(firstImage(file.files));
+    file.value = "";
+  });
+
+  body.addEventListener("dragover", (event) => {
+    if (!event.dataTransfer?.types.includes("Files")) return;
+    event.preventDefault();
+    body.classList.add("field__input--drop");
+  });
+  body.addEventListener("dragleave", () => body.classList.remove("field__input--drop"));
+  body.addEventListener("drop", (event) => {
+    body.classList.remove("field__input--drop");
+    const image = firstImage(event.dataTransfer?.files);
+    if (!image) return;
+    event.preventDefault();
+    upload(image);
+  });
+  body.addEventListener("paste", (event) => {
+    const image = Array.from(event.clipboardData?.files || []).find((f) =>
+      f.type.startsWith("image/"),
+    );
+    if (!image) return; // text pastes as usual
+    event.preventDefault();
+    upload(image);
+  });
+
+  // Recent uploads, fetched when the list is first opened.
+  const recent = panel.querySelector("[data-media-recent]");
+  const picker = panel.querySelector("[data-media-picker]");
+  recent.addEventListener("toggle", async () => {
+    if (!recent.open) return;
+    const response = await fetch(recent.dataset.listUrl, { headers: { Accept: "application/json" } });
+    if (!response.ok) {
+      say("Recent uploads could not be loaded.", true);
+      return;
+    }
+    const { items } = await response.json();
+    picker.replaceChildren(...items.map((photo) => pickerItem(photo)));
+    if (!items.length) picker.append(Object.assign(document.createElement("li"), { textContent: "No photos yet." }));
+  });
+
+  function pickerItem(photo) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "media-picker__item";
+    const thumbnail = document.createElement("img");
+    thumbnail.src = photo.variants[0].url;
+    thumbnail.alt = "";
+    thumbnail.width = 120;
+    thumbnail.height = Math.round((120 * photo.height) / photo.width);
+    const label = document.createElement("span");
+    label.textContent = photo.alt || photo.caption || `Photo ${photo.id} (no alt text yet)`;
+    button.append(thumbnail, label);
+    button.setAttribute("aria-label", `Insert: ${label.textContent}`);
+    button.addEventListener("click", () => {
+      insert(photo, "");
+      say(photo.alt ? "Photo placed in the text." : "Photo placed in the text. It needs alt text before it can be published.");
+    });
+    item.append(button);
+    return item;
+  }
+}
