@@ -29,7 +29,7 @@ from briefing.models import (
     UpdateStatus,
     User,
 )
-from briefing.models.base import utcnow
+from briefing.models.base import INTEGER_MAX, utcnow
 from briefing.rendering.markdown import (
     Photo,
     Variant,
@@ -271,7 +271,8 @@ def _our_filename(url: str) -> str | None:
 
 
 def media_by_id(media_id: int) -> Media:
-    item = db.session.get(Media, media_id)
+    # Beyond any stored id, and what PostgreSQL's integer accepts.
+    item = db.session.get(Media, media_id) if 0 < media_id <= INTEGER_MAX else None
     if item is None:
         raise NotFound(f"No photo {media_id}.")
     return item

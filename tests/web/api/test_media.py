@@ -198,6 +198,12 @@ def test_a_briefing_takes_a_lead_photo(api, briefing):
     assert missing.get_json()["errors"][0]["field"] == "lead_media"
 
 
+def test_ids_beyond_any_database_integer_are_404(api):
+    for method in ("GET", "DELETE"):
+        assert api.request(method, f"{MEDIA}/2147483648").status_code == 404
+    assert api.patch(f"{MEDIA}/9999999999", {"alt": "x"}).status_code == 404
+
+
 def test_the_recent_photos_list_newest_first(api):
     ids = [upload(api, pictures.jpeg(900 + n, 600), alt="x").get_json()["id"] for n in range(2)]
     assert [item["id"] for item in api.get(MEDIA).get_json()["items"]] == ids[::-1]
