@@ -19,8 +19,9 @@ from bench.timing import measure, table
 from briefing import create_app
 from briefing.database import upgrade_schema
 from briefing.extensions import db
-from briefing.media import images
+from briefing.media.storage import media_storage
 from briefing.models import BriefingStatus, Role
+from briefing.rendering import images
 from briefing.services import briefings, updates, users
 from briefing.services import media as media_service
 
@@ -74,7 +75,13 @@ def run(*, quick: bool, database_url: str | None) -> None:
             actor=editor, title="Photos", slug="photos", status=BriefingStatus.LIVE
         )
         for n in range(20):
-            item = media_service.upload_media(actor=editor, data=photo(1000 + n), alt="x")
+            item = media_service.upload_media(
+                actor=editor,
+                data=photo(1000 + n),
+                alt="x",
+                storage=media_storage(),
+                max_bytes=2**25,
+            )
             updates.create_update(
                 briefing, actor=editor, body=f"Update {n}.\n\n![A photo](/media/{item.filename})"
             )

@@ -99,10 +99,13 @@ def make_media(app: Flask, editor: User) -> Callable[..., Media]:
     """`make_media(data=jpeg_bytes, alt=..., caption=..., credit=...)`: an uploaded photo."""
 
     def make(**fields: Any) -> Media:
+        from briefing.media.storage import media_storage
         from tests.media import pictures
 
         values: dict[str, Any] = {
             "actor": editor,
+            "storage": media_storage(),
+            "max_bytes": app.config["MEDIA_MAX_BYTES"],
             "data": pictures.jpeg(1800 + next(_counter), 1000),
             "alt": "Firefighters at a burning apartment block",
             "caption": "Rescuers in Odesa after the strike.",

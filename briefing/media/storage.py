@@ -8,28 +8,15 @@ file once written never changes.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from pathlib import Path
-from typing import Protocol
 
 from flask import Flask, current_app
 
-# What a stored name looks like: hash, width, extension. Anything else is not ours, so a
-# request for "../secret_key" never reaches the file system.
-NAME_RE = re.compile(r"^[0-9a-f]{32}-[0-9]{1,5}\.(?:jpg|png|webp)$")
+from briefing.rendering.images import FILENAME_RE
+from briefing.services.media import MediaStorage
+
 EXTENSION_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
-
-
-class MediaStorage(Protocol):
-    def put(self, name: str, data: bytes) -> bool:
-        """Store `data` under `name` atomically; False if the name was already stored."""
-
-    def delete(self, name: str) -> None:
-        """Remove `name`; no error if it is not there."""
-
-    def read(self, name: str) -> bytes:
-        """The stored bytes; FileNotFoundError if there are none."""
 
 
 class DirectoryStorage:
@@ -64,7 +51,8 @@ class DirectoryStorage:
         return self._path(name).read_bytes()
 
     def _path(self, name: str) -> Path:
-        if not NAME_RE.match(name):
+        # Only names as processing makes them: "../secret_key" never reaches the disk.
+        if not FILENAME_RE.match(name):
             raise FileNotFoundError(name)
         return self.root / name
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlsplit
 
-from flask import current_app
 from sqlalchemy import select
 
 from briefing.extensions import db
-from briefing.media import images
-from briefing.media.storage import media_storage
 from briefing.models import (
     Briefing,
     ChangeKind,
@@ -30,6 +28,7 @@ from briefing.models import (
     User,
 )
 from briefing.models.base import INTEGER_MAX, utcnow
+from briefing.rendering import images
 from briefing.rendering.markdown import (
     Photo,
     Variant,
@@ -61,17 +60,39 @@ CREDIT_MAX = 200
 RECENT = 24
 
 
+class MediaStorage(Protocol):
+    """Where a photo's files go: a directory by default (media/storage.py); an object
+    store can take its place."""
+
+    def put(self, name: str, data: bytes) -> bool:
+        """Store `data` under `name` atomically; False if the name was already stored."""
+
+    def delete(self, name: str) -> None:
+        """Remove `name`; no error if it is not there."""
+
+    def read(self, name: str) -> bytes:
+        """The stored bytes; FileNotFoundError if there are none."""
+
+
 @verb
 def upload_media(
-    *, actor: User, data: bytes, alt: str = "", caption: str = "", credit: str = ""
+    *,
+    actor: User,
+    data: bytes,
+    storage: MediaStorage,
+    max_bytes: int,
+    alt: str = "",
+    caption: str = "",
+    credit: str = "",
 ) -> Media:
-    """Store a photo: decoded by its bytes, upright, without metadata, with its variants."""
+    """Store a photo: decoded by its bytes, upright, without metadata, with its variants.
+    `max_bytes` is the app's MEDIA_MAX_BYTES."""
     require_role(actor, Role.CONTRIBUTOR, "upload photos")
     errors = checks.Collector()
     alt, caption, credit = _words(errors, alt, caption, credit)
     errors.raise_if_any()
-    if len(data) > int(current_app.config["MEDIA_MAX_BYTES"]):
-        raise too_large()
+    if len(data) > max_bytes:
+        raise too_large(max_bytes)
     if not data:
         raise Invalid.field("file", "The file is empty.")
     try:
@@ -81,7 +102,6 @@ def upload_media(
     except images.BrokenImage as error:
         raise Invalid.field("file", error.message) from None
 
-    storage = media_storage()
     written: list[str] = []
     try:
         for rendition in processed.renditions:
@@ -166,7 +186,7 @@ def change_media(
 
 
 @verb
-def delete_media(item: Media, *, actor: User) -> None:
+def delete_media(item: Media, *, actor: User, storage: MediaStorage) -> None:
     """Delete a photo no update or briefing shows; its files go once no other upload of the
     same picture needs them."""
     require_role(actor, Role.EDITOR, "delete photos")
@@ -180,7 +200,6 @@ def delete_media(item: Media, *, actor: User) -> None:
     db.session.delete(item)
     db.session.commit()
     if not db.session.scalar(select(Media.id).where(Media.key == key).limit(1)):
-        storage = media_storage()
         for name in names:
             storage.delete(name)
 
@@ -251,20 +270,20 @@ def media_path(filename: str) -> str:
 
 
 def _our_filename(url: str) -> str | None:
-    """The stored name a URL points at, if it points at our /media/ at all."""
+    """The stored name a URL points at, if it points at our photos at all: a path under
+    /media/ on this site, or on any host (SITE_URL, a CDN in front of it) when the name has
+    the shape only processing gives (a content hash, a width). Another site's /media/
+    stays another site's."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.netloc:
-        site = urlsplit(str(current_app.config["SITE_URL"]))
-        if parts.scheme not in ("http", "https") or parts.netloc.lower() != site.netloc.lower():
-            return None
-    elif parts.scheme:
+    if parts.scheme not in ("", "http", "https") or not parts.path.startswith(MEDIA_PATH):
         return None
-    if not parts.path.startswith(MEDIA_PATH):
+    name = parts.path[len(MEDIA_PATH) :]
+    if parts.netloc and not images.FILENAME_RE.match(name):
         return None
-    return parts.path[len(MEDIA_PATH) :]
+    return name
 
 
 # Reading ----------------------------------------------------------------------------------
@@ -314,7 +333,6 @@ def _require_may_change(actor: User, item: Media) -> None:
         raise Forbidden("Contributors may only change photos they uploaded.")
 
 
-def too_large() -> TooLarge:
-    """The refusal of a file over MEDIA_MAX_BYTES, whoever notices it first."""
-    limit = int(current_app.config["MEDIA_MAX_BYTES"])
+def too_large(limit: int) -> TooLarge:
+    """The refusal of a file over MEDIA_MAX_BYTES (`limit`), whoever notices it first."""
     return TooLarge([FieldError("file", f"The file is over the limit of {limit / 2**20:g} MiB.")])

@@ -35,8 +35,7 @@ def live_blog_posting(
         "coverageStartTime": iso(started),
         "publisher": {"@type": "Organization", "name": site_name},
         "liveBlogUpdate": [
-            blog_posting(item, url=update_url(item.id), photo_url=photo_url)
-            for item in updates
+            blog_posting(item, url=update_url(item.id), photo_url=photo_url) for item in updates
         ],
     }
     if briefing.lead_media is not None:

@@ -11,9 +11,11 @@ import pytest
 from playwright.sync_api import BrowserContext, Route, expect
 
 from briefing.extensions import db
+from briefing.media.storage import media_storage
 from briefing.models import Role
 from briefing.services import briefings as briefing_service
 from briefing.services import media as media_service
+from briefing.services import timeline
 from briefing.services import users as user_service
 from tests.media import pictures
 
@@ -30,6 +32,8 @@ def photo_briefing(live_server, make_account, seed_briefing) -> str:
         editor = user_service.user_by_email_or_404(email)
         lead = media_service.upload_media(
             actor=editor,
+            storage=media_storage(),
+            max_bytes=live_server.app.config["MEDIA_MAX_BYTES"],
             data=pictures.jpeg(2400, 1600),
             alt="A soldier walks past a destroyed building",
             caption="Ukrainian President Volodymyr Zelenskiy visits brigades near Soledar.",
@@ -37,6 +41,8 @@ def photo_briefing(live_server, make_account, seed_briefing) -> str:
         )
         shown = media_service.upload_media(
             actor=editor,
+            storage=media_storage(),
+            max_bytes=live_server.app.config["MEDIA_MAX_BYTES"],
             data=pictures.jpeg(1800, 1200),
             alt="Smoke rises over the port",
             caption="Smoke over Odesa's port after the overnight strikes.",
@@ -55,10 +61,8 @@ def photo_briefing(live_server, make_account, seed_briefing) -> str:
     )
     with live_server.app.app_context():
         editor = user_service.user_by_email_or_404(email)
-        from briefing.services import queries
-
         briefing_service.change_briefing(
-            queries.briefing_by_slug(slug), actor=editor, lead_media=lead_id
+            timeline.briefing_by_slug(slug), actor=editor, lead_media=lead_id
         )
         db.session.remove()
     return slug

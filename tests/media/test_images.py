@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from briefing.media import images
+from briefing.rendering import images
 from tests.media import pictures
 
 

@@ -7,14 +7,21 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from briefing.extensions import db
+from briefing.media.storage import media_storage
 from briefing.models import Change, ChangeKind, Media, Role, UpdateStatus, User
 from briefing.services import briefings, media, updates
 from briefing.services.errors import Forbidden, InUse, Invalid, TooLarge, Unsupported
 from tests.media import pictures
+
+
+def keep() -> dict:
+    """Where uploads go and how large they may be: the app's own settings, as doors pass them."""
+    return {"storage": media_storage(), "max_bytes": current_app.config["MEDIA_MAX_BYTES"]}
 
 
 def stored_files(app) -> list[str]:
@@ -50,7 +57,7 @@ def test_an_upload_stores_its_variants_and_one_row(app, make_media):
 
 
 def test_contributors_may_upload(app, contributor):
-    item = media.upload_media(actor=contributor, data=pictures.png(), alt="A map")
+    item = media.upload_media(**keep(), actor=contributor, data=pictures.png(), alt="A map")
     assert item.uploader_id == contributor.id
 
 
@@ -68,7 +75,7 @@ def test_contributors_may_upload(app, contributor):
 )
 def test_a_refused_upload_stores_nothing(app, editor, data, error):
     with pytest.raises(error) as refused:
-        media.upload_media(actor=editor, data=data, alt="x")
+        media.upload_media(**keep(), actor=editor, data=data, alt="x")
     assert type(refused.value) is error
     assert [e.field for e in refused.value.errors] == ["file"]
     assert stored_files(app) == [] and media_count() == 0
@@ -79,13 +86,13 @@ def test_a_file_over_the_limit_is_refused_before_decoding(make_app, editor):
     with small.app_context():
         user = db.session.get(User, editor.id)
         with pytest.raises(TooLarge):
-            media.upload_media(actor=user, data=pictures.jpeg())
+            media.upload_media(**keep(), actor=user, data=pictures.jpeg())
         assert stored_files(small) == [] and media_count() == 0
 
 
 def test_alt_text_over_a_thousand_characters_is_refused(app, editor):
     with pytest.raises(Invalid) as refused:
-        media.upload_media(actor=editor, data=pictures.jpeg(), alt="a" * 1001)
+        media.upload_media(**keep(), actor=editor, data=pictures.jpeg(), alt="a" * 1001)
     assert [e.field for e in refused.value.errors] == ["alt"]
     assert stored_files(app) == [] and media_count() == 0
 
@@ -94,7 +101,7 @@ def test_files_written_for_an_upload_whose_row_fails_are_removed(app):
     # An actor that is not in the database: the row's foreign key fails at commit.
     ghost = User(id=999_999, email="ghost@x", display_name="Ghost", role=Role.EDITOR, active=True)
     with pytest.raises(IntegrityError):
-        media.upload_media(actor=ghost, data=pictures.jpeg(), alt="x")
+        media.upload_media(**keep(), actor=ghost, data=pictures.jpeg(), alt="x")
     assert stored_files(app) == [] and media_count() == 0
 
 
@@ -193,7 +200,7 @@ def test_a_lead_photo_edit_changes_its_briefing(briefing, make_media, editor):
 
 
 def test_contributors_may_change_only_their_own_photos(app, contributor, make_media):
-    theirs = media.upload_media(actor=contributor, data=pictures.png(), alt="A map")
+    theirs = media.upload_media(**keep(), actor=contributor, data=pictures.png(), alt="A map")
     media.change_media(theirs, actor=contributor, caption="Front line, 1 December")
     with pytest.raises(Forbidden):
         media.change_media(make_media(), actor=contributor, caption="Mine now")
@@ -206,7 +213,7 @@ def test_a_photo_in_use_cannot_be_deleted_and_the_refusal_names_its_users(
     update = make_update(briefing, body=body_with(photo))
     briefings.change_briefing(briefing, actor=editor, lead_media=photo.id)
     with pytest.raises(InUse) as refused:
-        media.delete_media(photo, actor=editor)
+        media.delete_media(photo, actor=editor, storage=media_storage())
     assert refused.value.users == [update, briefing]
 
 
@@ -217,20 +224,20 @@ def test_retracting_an_update_keeps_its_photo_and_then_it_may_be_deleted(
     update = make_update(briefing, body=body_with(photo))
     updates.retract_update(update, actor=editor)
     assert media_count() == 1 and len(stored_files(app)) == len(photo.filenames)
-    media.delete_media(photo, actor=editor)
+    media.delete_media(photo, actor=editor, storage=media_storage())
     assert media_count() == 0 and stored_files(app) == []
 
 
 def test_contributors_may_not_delete_photos(contributor, make_media):
     with pytest.raises(Forbidden):
-        media.delete_media(make_media(), actor=contributor)
+        media.delete_media(make_media(), actor=contributor, storage=media_storage())
 
 
 def test_two_uploads_of_one_picture_share_files_until_both_are_gone(app, editor, make_media):
     data = pictures.jpeg()
     first, second = make_media(data=data), make_media(data=data, caption="Another caption")
     assert first.filenames == second.filenames
-    media.delete_media(first, actor=editor)
+    media.delete_media(first, actor=editor, storage=media_storage())
     assert stored_files(app) == sorted(second.filenames)
-    media.delete_media(second, actor=editor)
+    media.delete_media(second, actor=editor, storage=media_storage())
     assert stored_files(app) == []

@@ -1,7 +1,7 @@
 """media: uploaded photos, the photos each update shows, a briefing's lead image
 
 Revision ID: 955a8608e476
-Revises: 10814d5f46a2
+Revises: 5b2e7c1d9a40
 Create Date: 2026-12-01 00:29:33.284334
 
 """
@@ -13,7 +13,7 @@ import briefing.models.base
 
 # revision identifiers, used by Alembic.
 revision = '955a8608e476'
-down_revision = '10814d5f46a2'
+down_revision = '5b2e7c1d9a40'
 branch_labels = None
 depends_on = None
 

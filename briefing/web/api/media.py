@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
+from briefing.media.storage import media_storage
 from briefing.services import media
 from briefing.services.errors import FieldError, Invalid
 from briefing.web.api import bp
@@ -68,7 +69,7 @@ def upload_media() -> Response:
     request.max_content_length = limit + FORM_MARGIN
     if (request.content_length or 0) > request.max_content_length:
         # Refused before reading: a parse cut short at the limit leaves its spool file open.
-        raise media.too_large()
+        raise media.too_large(limit)
     if request.mimetype != MULTIPART:
         raise UnsupportedMediaType(
             "Send the photo as multipart/form-data, the file in the field 'file'."
@@ -76,12 +77,14 @@ def upload_media() -> Response:
     try:
         files, form = request.files, request.form
     except RequestEntityTooLarge:
-        raise media.too_large() from None
+        raise media.too_large(limit) from None
     fields = _form_fields(form.to_dict(flat=False), files.to_dict(flat=False))
     upload = files["file"]
     _check_filename(upload)
     data = upload.stream.read(limit + 1)
-    item = media.upload_media(actor=actor, data=data, **fields)
+    item = media.upload_media(
+        actor=actor, data=data, storage=media_storage(), max_bytes=limit, **fields
+    )
     body = current_app.json.dumps(media_json(item))
     location = url_for("api.get_media", media_id=item.id, _external=True)
     return Response(body, 201, mimetype="application/json", headers={"Location": location})
@@ -107,7 +110,7 @@ def change_media(media_id: int) -> Response:
 @documented(errors=("Conflict",))
 def delete_media(media_id: int) -> Response:
     """Delete a photo no update or briefing shows (editors); 409 names those that do."""
-    media.delete_media(media.media_by_id(media_id), actor=current_actor())
+    media.delete_media(media.media_by_id(media_id), actor=current_actor(), storage=media_storage())
     return Response(status=204)
 
 

@@ -172,7 +172,8 @@ def test_an_update_carries_its_photos_and_a_caption_edit_reaches_it(api, briefin
 
 
 def test_an_update_naming_a_missing_photo_is_422_naming_body(api, briefing):
-    response = api.post(UPDATES, {"body": "![Smoke](https://news.example.org/media/none.jpg)"})
+    missing = "https://news.example.org/media/0123456789abcdef0123456789abcdef-1600.jpg"
+    response = api.post(UPDATES, {"body": f"![Smoke]({missing})"})
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["body"]
 

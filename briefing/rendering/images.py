@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ MAX_PIXELS = 50_000_000
 WEBP = "image/webp"
 ORIENTATION = 0x0112  # the EXIF tag
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", WEBP: "webp"}
+# What a file's name looks like: content hash, width, extension (see `process`).
+FILENAME_RE = re.compile(r"^[0-9a-f]{32}-[0-9]{1,5}\.(?:jpg|png|webp)$")
 
 
 class ImageRefused(Exception):
