@@ -17,8 +17,8 @@ SUITES = {
     "http": http_load.run,
     "media": media.run,
 }
-# Run only when named: it needs wrk and takes minutes.
-BY_DEFAULT = ["pages", "live", "feeds", "scale", "media"]
+# Run only when named: http needs wrk and takes minutes; media decodes dozens of 12 MP photos.
+BY_DEFAULT = ["pages", "live", "feeds", "scale"]
 
 
 def main() -> None:
