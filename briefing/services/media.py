@@ -175,6 +175,9 @@ def change_media(
                 "a published photo needs alt text.",
             )
         update.body_html, update.body_text = rendered.html, rendered.text
+        # What the update shows changed: its version moves, so caches keyed by it (the
+        # pages' fragments) and editors holding the old one see the new text.
+        update.version = update.version + 1
         if publishing:
             record_change(update.briefing, ChangeKind.UPDATE_EDITED, update)
         elif update.status == UpdateStatus.DRAFT:

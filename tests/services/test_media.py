@@ -178,9 +178,11 @@ def test_a_caption_edit_re_renders_every_update_showing_the_photo_in_one_transac
         make_update(other, body=body_with(photo)),
     ]
     versions = (briefing.version, other.version)
+    update_versions = [update.version for update in shown]
     media.change_media(photo, actor=editor, caption="Rescuers in Odesa on Wednesday.")
-    for update in shown:
+    for update, before in zip(shown, update_versions, strict=True):
         db.session.refresh(update)
+        assert update.version == before + 1  # what it shows changed
         caption = figure_of(update.body_html).xpath("./figcaption")[0].text.strip()
         assert caption == "Rescuers in Odesa on Wednesday."
     # Each briefing's version moved, through the change log, so pages and feeds follow.
