@@ -46,6 +46,10 @@ class TooLarge(Invalid):
     """Input over a size limit."""
 
 
+class StoreUnavailable(DomainError):
+    """Where files are kept refused a write (full, read-only, gone): nothing was stored."""
+
+
 class InUse(DomainError):
     """Something cannot go while other things use it; `users` are those things."""
 

@@ -45,6 +45,7 @@ from briefing.services.errors import (
     InUse,
     Invalid,
     NotFound,
+    StoreUnavailable,
     TooLarge,
     Unsupported,
 )
@@ -105,7 +106,15 @@ def upload_media(
     written: list[str] = []
     try:
         for rendition in processed.renditions:
-            if storage.put(rendition.filename, rendition.data):
+            try:
+                stored = storage.put(rendition.filename, rendition.data)
+            except OSError as error:
+                log.error("media store refused %s: %s", rendition.filename, error)
+                raise StoreUnavailable(
+                    "The photo could not be stored: the media store is full or not writable. "
+                    "Nothing was saved; try again once an operator has made room."
+                ) from None
+            if stored:
                 written.append(rendition.filename)
         now = utcnow()
         main = processed.main

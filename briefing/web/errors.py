@@ -21,6 +21,7 @@ from briefing.services.errors import (
     InUse,
     Invalid,
     NotFound,
+    StoreUnavailable,
     TooLarge,
     Unsupported,
 )
@@ -38,6 +39,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     InUse: 409,
     TooLarge: 413,
     Unsupported: 415,
+    StoreUnavailable: 503,
 }
 TITLES = {
     400: "Bad request",

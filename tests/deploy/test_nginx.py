@@ -4,6 +4,8 @@ test PostgreSQL, sharing changes through Redis."""
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import shutil
 import subprocess
@@ -13,9 +15,12 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from lxml import html
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from briefing import PROJECT_ROOT
 from tests.conftest import PG_URL
@@ -27,6 +32,7 @@ from tests.live.test_gunicorn import (
     start_gunicorn,
     worker_pids,
 )
+from tests.media import pictures
 from tests.servers import free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -108,13 +114,18 @@ class Deployment:
 def deployment(database_url: str, app: Any, briefing: Any, tmp_path: Path) -> Iterator[Deployment]:
     apps: list[tuple[Any, int, Path]] = []
     nginx = None
+    media = tmp_path / "media"  # one folder every app process writes photos to
     try:
         for name in ("app1", "app2"):
             folder = tmp_path / name
             folder.mkdir()
             log = folder / "access.log"
             process, port = start_gunicorn(
-                database_url, folder, REDIS_URL=REDIS_URL, ACCESS_LOG=str(log)
+                database_url,
+                folder,
+                REDIS_URL=REDIS_URL,
+                ACCESS_LOG=str(log),
+                BRIEFING_MEDIA_ROOT=str(media),
             )
             apps.append((process, port, log))
         root = tmp_path / "nginx"
@@ -127,6 +138,7 @@ def deployment(database_url: str, app: Any, briefing: Any, tmp_path: Path) -> It
                 "BRIEFING_APP_1": f"127.0.0.1:{apps[0][1]}",
                 "BRIEFING_APP_2": f"127.0.0.1:{apps[1][1]}",
                 "BRIEFING_STATIC_DIR": str(PROJECT_ROOT / "static"),
+                "BRIEFING_MEDIA_DIR": str(media),
                 "BRIEFING_CACHE_DIR": str(root / "cache"),
             }
         )
@@ -226,3 +238,27 @@ def test_static_files_come_from_nginx_with_a_year_of_caching(deployment: Deploym
     assert css == (PROJECT_ROOT / "static" / "css" / "site.css").read_bytes()
     assert "immutable" in headers["Cache-Control"]
     assert app_requests(deployment.access_logs, f"GET {stylesheet}") == 0
+
+
+def test_photos_come_from_nginx_with_a_year_of_caching(
+    deployment: Deployment, editor: Any, make_token: Any
+) -> None:
+    boundary, body = encode_multipart(
+        {"file": FileStorage(io.BytesIO(pictures.jpeg(1200, 800)), "photo.jpg"), "alt": "Smoke"}
+    )
+    upload = urllib.request.Request(
+        f"http://127.0.0.1:{deployment.apps[0][1]}/api/v1/media",
+        data=body,
+        headers={
+            "Authorization": f"Bearer {make_token(editor)}",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+    )
+    with urllib.request.urlopen(upload, timeout=30) as response:
+        photo = json.load(response)
+    path = urlsplit(photo["url"]).path
+    status, headers, data = fetch(deployment.base + path)
+    assert status == 200 and headers["Content-Type"] == "image/jpeg"
+    assert data[:2] == b"\xff\xd8"  # a JPEG, as stored
+    assert "immutable" in headers["Cache-Control"]
+    assert app_requests(deployment.access_logs, f"GET {path}") == 0

@@ -27,7 +27,7 @@ from werkzeug.exceptions import (
 from werkzeug.routing import Rule
 
 from briefing.models.base import INTEGER_MAX
-from briefing.services.errors import Conflict, Forbidden, Invalid, NotFound
+from briefing.services.errors import Conflict, Forbidden, Invalid, NotFound, StoreUnavailable
 from briefing.services.idempotency import KEY_MAX
 from briefing.web.api import bp
 from briefing.web.api.auth import OPEN_ENDPOINTS
@@ -154,6 +154,12 @@ ERRORS = {
         "The body is not application/json (a photo upload: not multipart/form-data, or the "
         "file is not a JPEG, PNG, WebP or GIF image).",
     ),
+    "Unavailable": ErrorResponse(
+        STATUS_BY_ERROR[StoreUnavailable],
+        "The database is away for a moment (a restart, a failover: `Retry-After` says when "
+        "to try again), or a photo upload found the media store full or not writable. "
+        "Nothing was changed.",
+    ),
     "Invalid": ErrorResponse(
         STATUS_BY_ERROR[Invalid],
         "A field is missing, unknown, read-only, of the wrong type or breaks a rule; "
@@ -179,6 +185,7 @@ def _errors(endpoint: str, method: str, rule: Rule, operation: Operation) -> lis
         errors += ["Invalid"]
     if operation.query is not None:
         errors.append("Invalid")
+    errors.append("Unavailable")  # any operation may meet the database away
     return errors + list(operation.errors)
 
 
