@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+import zipfile
 from pathlib import Path
 from typing import NoReturn
 
@@ -11,6 +12,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
+from briefing.media.storage import media_storage
 from briefing.models import Role
 from briefing.services import archive, timeline
 from briefing.services import sources as source_service
@@ -119,7 +121,7 @@ def export_briefing(slug: str, output: Path | None) -> None:
         _fail(error)
     target = output or Path(f"{slug}.zip")
     document = archive.archive_document(briefing)
-    archive.write_archive(target, document, briefing_snapshot(briefing))
+    archive.write_archive(target, document, briefing_snapshot(briefing), media_storage().read)
     click.echo(f"Exported {len(document.updates)} updates of {slug!r} to {target}.")
 
 
@@ -130,7 +132,14 @@ def import_briefing(path: Path, slug: str | None) -> None:
     """Restore a briefing from an archive written by export-briefing."""
     try:
         document = archive.read_archive(path)
-        briefing = archive.restore_briefing(document, actor=OPERATOR, slug=slug)
+        with zipfile.ZipFile(path) as zf:
+            briefing = archive.restore_briefing(
+                document,
+                actor=OPERATOR,
+                slug=slug,
+                storage=media_storage(),
+                media_file=archive.archived_media(zf),
+            )
     except DomainError as error:
         _fail(error)
     url = absolute_url("public.briefing_page", slug=briefing.slug)

@@ -62,7 +62,7 @@ class Processed:
 
 def process(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Processed:
     """Decode `data` and make the files readers get. Raises NotAnImage or BrokenImage."""
-    picture = _decode(data, max_pixels)
+    picture, _type = _decode(data, max_pixels)
     has_alpha = picture.mode in ("RGBA", "LA", "PA") or (
         picture.mode == "P" and "transparency" in picture.info
     )
@@ -87,7 +87,16 @@ def process(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Processed:
     return Processed(key=key, main=renditions[-1], renditions=renditions)
 
 
-def _decode(data: bytes, max_pixels: int) -> Image.Image:
+def check(data: bytes, content_type: str, *, max_pixels: int = MAX_PIXELS) -> None:
+    """That `data` decodes whole as an image of `content_type` (a file from elsewhere, such
+    as an archive, that is kept as it is rather than processed again)."""
+    _picture, found = _decode(data, max_pixels)
+    if found != content_type:
+        raise BrokenImage(f"The file is {found or 'not an image'}, not {content_type}.")
+
+
+def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
+    """The picture upright, and the content type its bytes are."""
     try:
         with warnings.catch_warnings():
             # Pillow warns past its own pixel limit and raises past twice that; either way
@@ -115,7 +124,7 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         # Truncated or corrupt data: Pillow says which, in its words.
         raise BrokenImage(f"The image could not be decoded ({error}).") from None
-    return picture
+    return picture, ACCEPTED[opened.format or ""]
 
 
 def _encode(picture: Image.Image, content_type: str) -> bytes:

@@ -12,6 +12,7 @@ import os
 import secrets
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
@@ -31,6 +32,7 @@ from briefing.models import (
     Briefing,
     BriefingStatus,
     ChangeKind,
+    Media,
     Revision,
     Role,
     Source,
@@ -40,11 +42,14 @@ from briefing.models import (
     User,
 )
 from briefing.models.base import utcnow
-from briefing.rendering.markdown import html_to_text, render_markdown
+from briefing.rendering import images
+from briefing.rendering.images import FILENAME_RE
+from briefing.rendering.markdown import render_markdown
 from briefing.services import checks
 from briefing.services.briefings import SUMMARY_MAX, TITLE_MAX, slug_taken
 from briefing.services.changes import record_change
 from briefing.services.errors import FieldError, Invalid
+from briefing.services.media import MediaStorage, media_links, render_body
 from briefing.services.permissions import Actor, require_role
 from briefing.services.transactions import verb
 from briefing.services.updates import BODY_MAX, HEADLINE_MAX, refresh_credits
@@ -55,8 +60,11 @@ FORMAT_VERSION = 1
 # The archive is a zip file: the document, and a reading copy that opens from disk.
 DOCUMENT_NAME = "briefing.json"
 READING_COPY_NAME = "index.html"
+MEDIA_FOLDER = "media/"
 # An archive's document is text; anything this large is not one (or is a zip bomb).
 DOCUMENT_MAX = 256 * 1024 * 1024
+# No photo file is larger than an upload may be.
+MEDIA_FILE_MAX = 64 * 1024 * 1024
 
 
 class _Entry(BaseModel):
@@ -115,6 +123,34 @@ class UpdateEntry(_Entry):
     LINKS: ClassVar[set[str]] = {"author", "sources", "revisions"}
 
 
+def _filename(media: Any) -> Any:
+    return media.filename if isinstance(media, Media) else media
+
+
+class VariantEntry(_Entry):
+    filename: str = Field(pattern=FILENAME_RE.pattern)
+    width: int = Field(ge=1)
+    content_type: str
+    size: int = Field(ge=0)
+
+
+class MediaEntry(_Entry):
+    """A photo an update or the lead shows: its words, and its files under media/."""
+
+    filename: str = Field(pattern=FILENAME_RE.pattern)
+    key: str = Field(max_length=64)
+    content_type: str
+    width: int = Field(ge=1)
+    height: int = Field(ge=1)
+    variants: list[VariantEntry] = Field(min_length=1)
+    alt: str
+    caption: str
+    credit: str = Field(max_length=200)
+    uploader: Annotated[str, BeforeValidator(_email)]
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
 class BriefingEntry(_Entry):
     slug: str
     title: str
@@ -126,6 +162,7 @@ class BriefingEntry(_Entry):
     opened_at: AwareDatetime | None
     ended_at: AwareDatetime | None
     created_at: AwareDatetime
+    lead_media: Annotated[str | None, BeforeValidator(_filename)] = None
 
 
 class ArchiveDocument(_Entry):
@@ -136,6 +173,7 @@ class ArchiveDocument(_Entry):
     people: list[Person]
     sources: list[SourceEntry]
     updates: list[UpdateEntry]
+    media: list[MediaEntry] = []
 
 
 def archive_document(briefing: Briefing) -> ArchiveDocument:
@@ -145,7 +183,11 @@ def archive_document(briefing: Briefing) -> ArchiveDocument:
             select(Update).where(Update.briefing_id == briefing.id).order_by(Update.id)
         )
     )
+    photos = {m.filename: m for i in items for m in i.media}
+    if briefing.lead_media is not None:
+        photos[briefing.lead_media.filename] = briefing.lead_media
     people = {p.email: p for i in items for p in [i.author, *(r.editor for r in i.revisions)]}
+    people.update({m.uploader.email: m.uploader for m in photos.values()})
     named = {s for i in items for r in i.revisions for s in r.source_slugs}
     named |= {s.slug for i in items for s in i.sources}
     sources = db.session.scalars(select(Source).where(Source.slug.in_(named)).order_by(Source.slug))
@@ -162,6 +204,7 @@ def archive_document(briefing: Briefing) -> ArchiveDocument:
         people=[Person.model_validate(p) for p in people.values()],
         sources=[SourceEntry.model_validate(s) for s in sources],
         updates=entries,
+        media=[MediaEntry.model_validate(m) for m in photos.values()],
     )
 
 
@@ -185,10 +228,17 @@ def parse_archive_document(data: bytes | str) -> ArchiveDocument:
 
 @verb
 def restore_briefing(
-    document: ArchiveDocument, *, actor: Actor, slug: str | None = None
+    document: ArchiveDocument,
+    *,
+    actor: Actor,
+    storage: MediaStorage,
+    media_file: Callable[[str], bytes],
+    slug: str | None = None,
 ) -> Briefing:
     """Create the archived briefing here, under `slug` or its own. One transaction: a
-    document that breaks a rule leaves nothing behind."""
+    document that breaks a rule leaves nothing behind. Photos come from `media_file(name)`
+    (the archive's media/ folder): each file must decode as the image it says it is, and
+    goes into `storage` unless this instance holds the photo already."""
     require_role(actor, Role.ADMIN, "import briefings")
     entry = document.briefing
     errors = checks.Collector()
@@ -216,12 +266,76 @@ def restore_briefing(
                 errors.add(f"{field}.sources", f"{source_slug} is not among the archive's sources.")
     if sum(item.pinned for item in document.updates) > 1:
         errors.add("updates", "At most one update may be pinned.")
+    files = _checked_media_files(errors, document, people, media_file)
     errors.raise_if_any()
 
     users = {email: _person(person) for email, person in people.items()}
+    written: list[str] = []
+    try:
+        return _restore(
+            document, entry, slug, title, summary, users, sources, storage, files, written
+        )
+    except BaseException:
+        for name in written:
+            storage.delete(name)
+        raise
+
+
+def _checked_media_files(
+    errors: checks.Collector,
+    document: ArchiveDocument,
+    people: dict[str, Person],
+    media_file: Callable[[str], bytes],
+) -> dict[str, bytes]:
+    """Every file of every photo the archive names, read and decoded; never trusted."""
+    files: dict[str, bytes] = {}
+    for n, photo in enumerate(document.media):
+        field = f"media.{n}"
+        if normalize_email(photo.uploader) not in people:
+            errors.add(f"{field}.uploader", f"{photo.uploader} is not among the archive's people.")
+        for variant in photo.variants:
+            try:
+                data = media_file(variant.filename)
+                images.check(data, variant.content_type)
+            except (KeyError, images.ImageRefused) as error:
+                errors.add(f"{field}.variants", f"{variant.filename}: {error}")
+                continue
+            files[variant.filename] = data
+    return files
+
+
+def _restore(
+    document: ArchiveDocument,
+    entry: BriefingEntry,
+    slug: str,
+    title: str,
+    summary: str,
+    users: dict[str, User],
+    sources: dict[str, SourceEntry],
+    storage: MediaStorage,
+    files: dict[str, bytes],
+    written: list[str],
+) -> Briefing:
+    photos: dict[str, Media] = {}
+    for photo in document.media:
+        held = db.session.scalar(select(Media).where(Media.filename == photo.filename).limit(1))
+        if held is None:
+            for variant in photo.variants:
+                if storage.put(variant.filename, files[variant.filename]):
+                    written.append(variant.filename)
+            held = Media(
+                **photo.model_dump(exclude={"uploader", "variants"}),
+                variants=[v.model_dump() for v in photo.variants],
+                uploader_id=users[normalize_email(photo.uploader)].id,
+            )
+            db.session.add(held)
+            db.session.flush()
+        photos[photo.filename] = held
     source_rows = {source_slug: _source(entry) for source_slug, entry in sources.items()}
+    lead = photos.get(entry.lead_media) if entry.lead_media else None
     briefing = Briefing(
-        **entry.model_dump(exclude={"slug", "title", "summary"}),
+        **entry.model_dump(exclude={"slug", "title", "summary", "lead_media"}),
+        lead_media_id=lead.id if lead else None,
         slug=slug,
         title=title,
         summary=summary,
@@ -232,14 +346,15 @@ def restore_briefing(
     db.session.add(briefing)
     db.session.flush()
     for item in document.updates:
-        html = render_markdown(item.body)
+        rendered = render_body(checks.Collector(), item.body, publishing=False)
         row = Update(
             **item.model_dump(exclude=UpdateEntry.LINKS),
             briefing_id=briefing.id,
             author_id=users[normalize_email(item.author)].id,
-            body_html=html,
-            body_text=html_to_text(html),
+            body_html=rendered.html,
+            body_text=rendered.text,
         )
+        row.media_links = media_links(rendered.media)
         row.source_links = [
             UpdateSource(source=source_rows[s], position=n) for n, s in enumerate(item.sources)
         ]
@@ -297,13 +412,22 @@ def published_timeline(briefing: Briefing) -> list[Update]:
     )
 
 
-def write_archive(path: Path, document: ArchiveDocument, reading_copy: str) -> None:
-    """Write the archive to `path` whole or not at all: a crash leaves no half file."""
+def write_archive(
+    path: Path,
+    document: ArchiveDocument,
+    reading_copy: str,
+    media_file: Callable[[str], bytes],
+) -> None:
+    """Write the archive to `path` whole or not at all: a crash leaves no half file. The
+    photos' files, read by `media_file(name)`, go under media/."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr(DOCUMENT_NAME, document.model_dump_json(indent=2))
             zf.writestr(READING_COPY_NAME, reading_copy)
+            for photo in document.media:
+                for variant in photo.variants:
+                    zf.writestr(MEDIA_FOLDER + variant.filename, media_file(variant.filename))
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(temporary, path)
@@ -326,3 +450,15 @@ def read_archive(path: Path) -> ArchiveDocument:
     except (zipfile.BadZipFile, OSError) as error:
         raise Invalid.field("archive", f"Not a readable archive: {error}.") from None
     return parse_archive_document(data)
+
+
+def archived_media(zf: zipfile.ZipFile) -> Callable[[str], bytes]:
+    """Reads a photo's file from an open archive; KeyError for one it does not hold."""
+
+    def read(name: str) -> bytes:
+        info = zf.getinfo(MEDIA_FOLDER + name)
+        if info.file_size > MEDIA_FILE_MAX:
+            raise KeyError(f"{name} is too large to be a photo")
+        return zf.read(info)
+
+    return read

@@ -15,12 +15,14 @@ from lxml import html
 
 from briefing import create_app
 from briefing.extensions import db
+from briefing.media.storage import media_storage
 from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus, User
 from briefing.services import archive
 from briefing.services import briefings as briefing_service
 from briefing.services import updates as update_service
 from briefing.services import users as user_service
 from briefing.services.errors import Forbidden, Invalid
+from briefing.services.media import media_path
 from briefing.web.snapshot import briefing_snapshot
 from tests.conftest import base_config
 from tests.factories import create_account
@@ -28,14 +30,24 @@ from tests.factories import create_account
 
 @pytest.fixture
 def covered(
-    briefing: Briefing, editor: User, make_user: Callable[..., User], make_update: Any
+    briefing: Briefing,
+    editor: User,
+    make_user: Callable[..., User],
+    make_update: Any,
+    make_media: Callable[..., Any],
 ) -> Briefing:
     """A briefing with every kind of update: credited, key, pinned, edited, corrected,
     retracted, and a draft by a contributor."""
     reporter = make_user(Role.CONTRIBUTOR, display_name="Mykola Reporter")
     make_update(briefing, body="Explosions heard in **Kyiv**.", sources=["reuters", "afp"])
     key = make_update(briefing, headline="Power cut", body="Half the city is dark.", key_event=True)
-    make_update(briefing, body="Trains resume.", sources=["ap"], pinned=True)
+    photo = make_media(caption="Smoke over the power plant.")
+    make_update(
+        briefing,
+        body=f"Trains resume.\n\n![Smoke]({media_path(photo.filename)})",
+        sources=["ap"],
+        pinned=True,
+    )
     edited = make_update(briefing, body="Toll rises to 4.", sources=["afp", "reuters"])
     update_service.edit_update(
         edited,
@@ -49,7 +61,7 @@ def covered(
     update_service.retract_update(gone, actor=editor)
     make_update(briefing, actor=reporter, body="Draft from the field.", status=UpdateStatus.DRAFT)
     briefing_service.change_briefing(
-        briefing, actor=editor, summary="- Strikes overnight\n- Power cut"
+        briefing, actor=editor, summary="- Strikes overnight\n- Power cut", lead_media=photo.id
     )
     assert key.key_event
     return briefing
@@ -60,7 +72,7 @@ def other_instance(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
     """A second instance with a database of its own."""
     path = tmp_path / "other.sqlite3"
     shutil.copyfile(sqlite_template, path)
-    other = create_app(base_config(f"sqlite:///{path}"))
+    other = create_app({**base_config(f"sqlite:///{path}"), "MEDIA_ROOT": str(tmp_path / "other")})
     yield other
     with other.app_context():
         db.session.remove()
@@ -77,8 +89,21 @@ def comparable(document: archive.ArchiveDocument) -> dict[str, Any]:
 
 
 def export_to(path: Path, briefing: Briefing) -> Path:
-    archive.write_archive(path, archive.archive_document(briefing), briefing_snapshot(briefing))
+    archive.write_archive(
+        path, archive.archive_document(briefing), briefing_snapshot(briefing), media_storage().read
+    )
     return path
+
+
+def restore_from(file: Path, **arguments: Any) -> Briefing:
+    """Import as the CLI does: photos from the archive, into this app's media store."""
+    with zipfile.ZipFile(file) as zf:
+        return archive.restore_briefing(
+            archive.read_archive(file),
+            storage=media_storage(),
+            media_file=archive.archived_media(zf),
+            **arguments,
+        )
 
 
 def test_a_briefing_exported_and_imported_elsewhere_comes_back_whole(
@@ -96,13 +121,20 @@ def test_a_briefing_exported_and_imported_elsewhere_comes_back_whole(
         admin = create_account(
             other_instance, email="root@elsewhere.example", display_name="Root", role=Role.ADMIN
         )
-        restored = archive.restore_briefing(archive.read_archive(file), actor=admin)
+        restored = restore_from(file, actor=admin)
         assert comparable(archive.archive_document(restored)) == comparable(original)
         # Rendered again on import, to the same HTML.
         for item in db.session.scalars(db.select(Update).where(Update.briefing_id == restored.id)):
             assert item.body_html == bodies_html[item.body]
         assert [s.slug for s in restored.credited_sources] == ["afp", "ap", "reuters"]
         assert restored.version >= 1  # a change-log row, so live readers and caches move on
+        # The photo came along: its files in this instance's store, its figure in the body.
+        assert restored.lead_media is not None
+        assert restored.lead_media.caption == "Smoke over the power plant."
+        for name in restored.lead_media.filenames:
+            assert media_storage().read(name)
+        figures = [u for u in db.session.scalars(db.select(Update)) if "<figure" in u.body_html]
+        assert len(figures) == 1 and figures[0].media == [restored.lead_media]
 
         # The restored briefing is served like any other.
         page = other_instance.test_client().get("/briefings/war")
@@ -119,7 +151,7 @@ def test_people_unknown_here_arrive_as_inactive_contributors_who_cannot_sign_in(
         admin = create_account(
             other_instance, email="root@elsewhere.example", display_name="Root", role=Role.ADMIN
         )
-        archive.restore_briefing(archive.read_archive(file), actor=admin)
+        restore_from(file, actor=admin)
         people = db.session.scalars(db.select(User).where(User.id != admin.id)).all()
         assert people
         for person in people:
@@ -131,14 +163,14 @@ def test_people_unknown_here_arrive_as_inactive_contributors_who_cannot_sign_in(
 def test_an_import_never_takes_a_slug_in_use_and_can_be_given_another(
     covered: Briefing, admin: User, tmp_path: Path
 ) -> None:
-    document = archive.read_archive(export_to(tmp_path / "war.zip", covered))
+    file = export_to(tmp_path / "war.zip", covered)
     count = db.session.query(Briefing).count()
     with pytest.raises(Invalid) as refused:
-        archive.restore_briefing(document, actor=admin)
+        restore_from(file, actor=admin)
     assert [e.field for e in refused.value.errors] == ["slug"]
     assert db.session.query(Briefing).count() == count
 
-    copy = archive.restore_briefing(document, actor=admin, slug="war-copy")
+    copy = restore_from(file, actor=admin, slug="war-copy")
     assert copy.slug == "war-copy"
     assert (
         comparable(archive.archive_document(copy))["updates"]
@@ -147,9 +179,9 @@ def test_an_import_never_takes_a_slug_in_use_and_can_be_given_another(
 
 
 def test_only_admins_import(covered: Briefing, editor: User, tmp_path: Path) -> None:
-    document = archive.read_archive(export_to(tmp_path / "war.zip", covered))
+    file = export_to(tmp_path / "war.zip", covered)
     with pytest.raises(Forbidden):
-        archive.restore_briefing(document, actor=editor, slug="war-2")
+        restore_from(file, actor=editor, slug="war-2")
 
 
 def test_a_broken_document_is_refused_field_by_field_and_writes_nothing(
@@ -170,8 +202,14 @@ def test_a_broken_document_is_refused_field_by_field_and_writes_nothing(
     data["updates"][1]["published_at"] = "2026-11-30T10:00:00+00:00"
     document = archive.parse_archive_document(json.dumps(data))
     with pytest.raises(Invalid) as refused:
-        archive.restore_briefing(document, actor=admin)
-    assert {e.field for e in refused.value.errors} == {"updates.2.sources", "updates.3.author"}
+        archive.restore_briefing(
+            document, actor=admin, storage=media_storage(), media_file={}.__getitem__
+        )
+    assert {e.field for e in refused.value.errors} == {
+        "updates.2.sources",
+        "updates.3.author",
+        "media.0.variants",  # the photo's files are not in this document's (missing) archive
+    }
     assert not briefing_service.slug_taken("war-3")
 
     (tmp_path / "junk.zip").write_bytes(b"not a zip at all")
@@ -191,7 +229,16 @@ def test_the_reading_copy_opens_from_disk_and_fetches_nothing(
     with zipfile.ZipFile(file) as zf:
         page = html.fromstring(zf.read(archive.READING_COPY_NAME))
     assert page.xpath("//style") and "--" in page.xpath("string(//style)")  # the stylesheet
-    assert not page.xpath("//script | //link[@rel='stylesheet'] | //img | //iframe")
+    assert not page.xpath("//script | //link[@rel='stylesheet'] | //iframe | //base")
+    # Photos come from the archive's own media/ folder, beside the copy.
+    with zipfile.ZipFile(file) as zf:
+        held = set(zf.namelist())
+    sources = page.xpath("//img/@src") + [
+        candidate.split()[0]
+        for srcset in page.xpath("//img/@srcset | //source/@srcset")
+        for candidate in srcset.split(",")
+    ]
+    assert sources and all(src.startswith("media/") and src in held for src in sources)
     articles = page.xpath("//article[contains(@class, 'update')]")
     assert len(articles) == 4
     texts = [" ".join(a.text_content().split()) for a in articles]
@@ -200,7 +247,8 @@ def test_the_reading_copy_opens_from_disk_and_fetches_nothing(
     assert page.xpath("string(//h1)") == covered.title
     assert "Reporting in this briefing by" in page.xpath("string(//p[@class='credits'])")
     # Links lead to the live site, not to files beside the copy.
-    assert page.xpath("//base/@href") == ["https://news.example.org/"]
+    permalinks = page.xpath("//a[contains(@class, 'update__time')]/@href")
+    assert permalinks and all(h.startswith("https://news.example.org/") for h in permalinks)
     assert covered.status == BriefingStatus.LIVE
 
 
