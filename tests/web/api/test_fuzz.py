@@ -63,5 +63,8 @@ def test_generated_requests_get_no_5xx_and_keep_to_the_document(
     assert counted, output[-3000:]
     generated, passed = int(counted[1]), int(counted[2])
     assert generated == passed
-    assert generated >= 20 * EXAMPLES  # every operation was reached, many times over
+    # Every operation in the document was reached.
+    selected = re.search(r"Selected: (\d+)/(\d+)", output)
+    tested = re.search(r"Tested: (\d+)", output)
+    assert selected and tested and int(tested[1]) == int(selected[2]) > 10, output[-3000:]
     print(f"schemathesis: {generated} generated requests, all passed")  # the documented figure
