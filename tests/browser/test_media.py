@@ -5,6 +5,7 @@ frame; figures keep their box while loading; screenshots at phone and desktop wi
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -30,20 +31,24 @@ def photo_briefing(live_server, make_account, seed_briefing) -> str:
     email = make_account(Role.EDITOR)
     with live_server.app.app_context():
         editor = user_service.user_by_email_or_404(email)
-        lead = media_service.upload_media(
-            actor=editor,
-            storage=media_storage(),
-            max_bytes=live_server.app.config["MEDIA_MAX_BYTES"],
-            data=pictures.jpeg(2400, 1600),
+
+        def upload(data: bytes, **words: str) -> Any:
+            return media_service.upload_media(
+                actor=editor,
+                storage=media_storage(),
+                max_bytes=live_server.app.config["MEDIA_MAX_BYTES"],
+                data=data,
+                **words,
+            )
+
+        lead = upload(
+            pictures.jpeg(2400, 1600),
             alt="A soldier walks past a destroyed building",
             caption="Ukrainian President Volodymyr Zelenskiy visits brigades near Soledar.",
             credit="Photo: Presidential Press Service",
         )
-        shown = media_service.upload_media(
-            actor=editor,
-            storage=media_storage(),
-            max_bytes=live_server.app.config["MEDIA_MAX_BYTES"],
-            data=pictures.jpeg(1800, 1200),
+        shown = upload(
+            pictures.jpeg(1800, 1200),
             alt="Smoke rises over the port",
             caption="Smoke over Odesa's port after the overnight strikes.",
             credit="Photo: AFP",
