@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install demo serve test lint bench clean
+.PHONY: install demo serve test lint bench clean messages translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ lint: install
 
 test: lint
 	$(BIN)/pytest
+
+# The interface's catalogs (briefing/translations): `messages` extracts the strings of the
+# code and templates and merges them into each language's .po (then translate the empty
+# ones); `translations` compiles the .mo files, which are committed with their .po.
+messages: install
+	$(BIN)/python -m briefing.catalogs update
+
+translations: install
+	$(BIN)/python -m briefing.catalogs compile
 
 bench: install
 	$(BIN)/python -m bench

@@ -20,6 +20,7 @@ from briefing.models import Briefing, ChangeKind, Update, UpdateStatus
 from briefing.rendering.timefmt import iso
 from briefing.services import timeline
 from briefing.services.changes import changes_since
+from briefing.web.i18n import speaking
 
 # Editors' drafts advance the sequence but are nobody else's business.
 PRIVATE_KINDS = {ChangeKind.DRAFT_SAVED}
@@ -76,13 +77,16 @@ def _event(briefing: Briefing, seq: int, kind: ChangeKind, item: Update | None) 
     if item.status != UpdateStatus.PUBLISHED:
         # Retracted (or never public): whatever the change was, readers must not show it.
         return Event(seq, "retract", {"id": item.id}) if item.published_at else None
+    with speaking(briefing.language):  # readers see it, in their briefing's language
+        html = render_template("_update.html", update=item, briefing=briefing)
+        key_event_html = _key_event_html(briefing, item) if item.key_event else ""
     data = {
         "id": item.id,
-        "html": render_template("_update.html", update=item, briefing=briefing),
+        "html": html,
         "published_at": iso(item.published_at or item.created_at),
         "pinned": item.pinned,
         "key_event": item.key_event,
-        "key_event_html": _key_event_html(briefing, item) if item.key_event else "",
+        "key_event_html": key_event_html,
     }
     kind_to_type = {
         ChangeKind.UPDATE_PINNED: "pin",

@@ -31,6 +31,8 @@ class User(db.Model):  # type: ignore[name-defined]
         Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
     )
     active: Mapped[bool] = mapped_column(default=True)
+    # The console's language (one of rendering/languages.SHIPPED); None: the browser's.
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def can(self, role: Role) -> bool:

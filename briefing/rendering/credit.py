@@ -1,10 +1,9 @@
-"""Credit lines for wire agencies, in natural English: the only place they are worded."""
+"""Credit lines for wire agencies, in natural English, for feeds and the API (pages word
+them in their interface language: web/i18n.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from markupsafe import Markup
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -26,11 +25,3 @@ def rights_line(owner: str, names: Sequence[str]) -> str:
     """'© Briefing. With reporting by AFP, AP and Reuters.': a feed's rights."""
     line = credit_line(names)
     return f"© {owner}" + (f". {line}." if line else "")
-
-
-def linked_credit(sources: Sequence[tuple[str, str]]) -> Markup:
-    """'Reporting in this briefing by <a>AFP</a> and <a>Reuters</a>.' from (name, url)
-    pairs: a live page's footer, each agency linked."""
-    links = [str(Markup('<a href="{}" rel="noopener">{}</a>').format(u, n)) for n, u in sources]
-    # Each link is escaped already and the joints are plain text, so the whole is safe.
-    return Markup(f"Reporting in this briefing by {join_names(links)}.")

@@ -95,11 +95,18 @@ class BriefingVersion:
     changed_at: datetime
     # Pages show times in it, and their "today" labels turn at its midnight.
     timezone: str
+    # Pages speak it (their interface language, `lang` and `dir`).
+    language: str
 
 
 # Built once: on a cached response, building the statement would cost more than running it.
 _VERSION = select(
-    Briefing.id, Briefing.status, Briefing.version, Briefing.changed_at, Briefing.timezone
+    Briefing.id,
+    Briefing.status,
+    Briefing.version,
+    Briefing.changed_at,
+    Briefing.timezone,
+    Briefing.language,
 ).where(Briefing.slug == bindparam("slug"))
 
 

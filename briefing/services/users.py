@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from briefing.extensions import db
 from briefing.models import ApiToken, Role, User
 from briefing.models.base import INTEGER_MAX, utcnow
+from briefing.rendering import languages
 from briefing.services import checks
 from briefing.services.errors import Invalid, NotFound
 from briefing.services.permissions import Actor, require_role
@@ -147,6 +148,18 @@ def set_user_active(user: User, *, actor: User, active: bool) -> User:
     if not active:
         _keep_an_admin(user, actor, "deactivate your own account")
     user.active = active
+    db.session.commit()
+    return user
+
+
+@verb
+def set_user_language(user: User, *, actor: User, language: str | None) -> User:
+    """The console's language for `user`: a shipped one, or None to follow the browser."""
+    if actor.id != user.id:
+        require_role(actor, Role.ADMIN, "change another user's language")
+    if language is not None and language not in languages.SHIPPED:
+        raise Invalid.field("language", f"Choose one of {', '.join(languages.SHIPPED)}.")
+    user.language = language
     db.session.commit()
     return user
 

@@ -26,6 +26,7 @@ from flask.globals import request_ctx
 from werkzeug.http import http_date, is_resource_modified
 
 from briefing import metrics
+from briefing.web.i18n import interface_locale
 
 # What a 304 repeats of a 200's headers: the validator and the caching rule.
 _NOT_MODIFIED = frozenset({"ETag", "Cache-Control", "Last-Modified"})
@@ -223,9 +224,11 @@ def cached(
     """A reader page at `version`: 304, stored bytes, or rendered once and stored.
 
     `render` returns HTML, or a dict to send as JSON. `version` must name everything the
-    page shows, so that bytes stored under it are right for every reader.
+    page shows, so that bytes stored under it are right for every reader; the key names
+    the interface language the view chose (web/i18n.py) besides.
     """
     pages: Pages = current_app.extensions["briefing.pages"]
+    key = f"{interface_locale()}:{key}"
     stored = pages.cache.get((scope, key), version)
     if stored is not None:  # the warm path: a dictionary read, a string comparison
         metrics.CACHE_LOOKUPS.labels("page", "hit").inc()

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, json, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -41,24 +42,27 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     Unsupported: 415,
     StoreUnavailable: 503,
 }
+# Lazy: pages and the console's scripts read them in the interface language, the API (which
+# never sets one) in English.
 TITLES = {
-    400: "Bad request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Payload too large",
-    415: "Unsupported media type",
-    422: "Unprocessable content",
-    429: "Too many requests",
-    500: "Internal server error",
-    503: "Service unavailable",
+    400: _l("Bad request"),
+    401: _l("Unauthorized"),
+    403: _l("Forbidden"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("Payload too large"),
+    415: _l("Unsupported media type"),
+    422: _l("Unprocessable content"),
+    429: _l("Too many requests"),
+    500: _l("Internal server error"),
+    503: _l("Service unavailable"),
 }
-UNAVAILABLE = "The service is briefly unavailable; try again in a few seconds."
+UNAVAILABLE = _l("The service is briefly unavailable; try again in a few seconds.")
+FAILED = _l("Something went wrong on our side; it has been logged.")
 # Seconds a client is asked to wait when the database is away (a restart, a failover).
 RETRY_AFTER = 5
-CSRF_EXPIRED = (
+CSRF_EXPIRED = _l(
     "This form has expired or did not come from this site. Go back, reload the page and "
     "send it again (text you typed in the composer is kept)."
 )
@@ -74,10 +78,10 @@ def wants_problem_json() -> bool:
     )
 
 
-def problem(status: int, detail: str, **extra: Any) -> Response:
+def problem(status: int, detail: Any, **extra: Any) -> Response:
     """An RFC 9457 problem document."""
-    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status}
-    body["detail"] = detail
+    body = {"type": "about:blank", "title": str(TITLES.get(status, "Error")), "status": status}
+    body["detail"] = str(detail)
     body.update(extra)
     return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
 
@@ -148,11 +152,11 @@ def init_app(app: Flask) -> None:
     def _unexpected(error: Exception) -> Any:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if wants_problem_json():
-            return problem(500, "Something went wrong on our side; it has been logged.")
-        return _page(500, "Something went wrong on our side; it has been logged.")
+            return problem(500, str(FAILED))
+        return _page(500, str(FAILED))
 
 
-def _page(status: int, detail: str) -> Response:
+def _page(status: int, detail: Any) -> Response:
     template = "editor/error.html" if request.blueprint == "editor" else "errors/error.html"
     html = render_template(
         template, status=status, title=TITLES.get(status, "Error"), detail=detail

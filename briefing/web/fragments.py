@@ -2,9 +2,9 @@
 
 The live page shows 20 updates and up to 50 key events; a publish changes one of them. Each
 piece is kept per process under everything it shows (the update's version, its pin and
-key-event flags, its credit and byline, the briefing's slug and timezone, and the reader's
-local day for the time labels), so rendering a new version of a page renders only what
-changed, and the cost of a page does not depend on how many updates the briefing holds.
+key-event flags, its credit and byline, the briefing's slug, timezone and language, and
+the reader's local day for the time labels), so rendering a new version of a page renders
+only what changed, and the cost of a page does not depend on how many updates the briefing holds.
 """
 
 from __future__ import annotations
@@ -18,14 +18,18 @@ from markupsafe import Markup
 from briefing.models import Briefing, Update
 from briefing.services.timeline import KeyEvent
 from briefing.web.caching import CachedPage, PageCache
+from briefing.web.i18n import speaking
 from briefing.web.templating import reader_today
 
 
 def _kept(app: Flask, key: Hashable, version: Hashable, template: str, **context: Any) -> Markup:
+    """A piece of a briefing's page, in the briefing's language (web/i18n.py)."""
     cache: PageCache = app.extensions["briefing.fragments"]
+    language = context["briefing"].language
 
     def render() -> CachedPage:
-        html = app.jinja_env.get_template(template).render(**context)
+        with speaking(language):
+            html = app.jinja_env.get_template(template).render(**context)
         return CachedPage(html.encode(), "", None, ())
 
     return Markup(cache.get_or_render(key, version, render).body.decode())
@@ -41,6 +45,7 @@ def update_html(update: Update, briefing: Briefing) -> Markup:
         update.author.display_name,
         briefing.slug,
         briefing.timezone,
+        briefing.language,
         reader_today(briefing.timezone),
     )
     return _kept(
@@ -59,6 +64,7 @@ def key_event_html(item: KeyEvent, briefing: Briefing, on_page: bool) -> Markup:
         item.version,
         briefing.slug,
         briefing.timezone,
+        briefing.language,
         reader_today(briefing.timezone),
     )
     return _kept(

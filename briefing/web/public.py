@@ -18,6 +18,7 @@ from briefing.services import changes, feed_queries, timeline
 from briefing.services.changes import BriefingVersion
 from briefing.services.errors import NotFound
 from briefing.web.caching import cached
+from briefing.web.i18n import reader_locale, use_locale
 from briefing.web.routing import absolute_url
 from briefing.web.structured_data import blog_posting, live_blog_posting
 from briefing.web.templating import photo_url, reader_day, reader_slot
@@ -49,8 +50,10 @@ def public_state(slug: str) -> BriefingVersion:
 
 
 def _page(state: BriefingVersion, key: str, render: Any) -> Response:
-    """A page of one briefing: its bytes hold for this version and this local day."""
+    """A page of one briefing, in its language: its bytes hold for this version, this
+    interface language and this local day."""
     day, day_began = reader_day(utcnow(), state.timezone)
+    use_locale(reader_locale(state.language))
     return cached(
         f"b{state.briefing_id}",
         key,

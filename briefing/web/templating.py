@@ -9,8 +9,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from briefing.models import Media
-from briefing.models.base import utcnow
-from briefing.rendering import credit, timefmt
+from briefing.rendering import timefmt
 from briefing.rendering.markdown import figure_html
 from briefing.services.media import photo_of
 from briefing.web.routing import absolute_url
@@ -24,18 +23,6 @@ def lead_photo(item: Media) -> Markup:
 def photo_url(item: Media) -> str:
     """The absolute URL of a photo's main file: og:image and JSON-LD image."""
     return absolute_url("media.media_file", name=item.filename)
-
-
-def reader_time(moment: datetime, tz: str) -> str:
-    """'14:32 Kyiv time' today; '25 Nov, 14:32 Kyiv time' on earlier days."""
-    local = timefmt.local(moment, tz)
-    today = timefmt.local(utcnow(), tz).date()
-    label = timefmt.clock_with_zone(moment, tz)
-    if local.date() == today:
-        return label
-    if local.year == today.year:
-        return f"{local.day} {local.strftime('%b')}, {label}"
-    return f"{local.day} {local.strftime('%b %Y')}, {label}"
 
 
 def reader_day(now: datetime, tz: str) -> tuple[str, datetime]:
@@ -73,15 +60,9 @@ def reader_today(tz: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(
-        iso=timefmt.iso,
-        clock=timefmt.clock,
-        reader_time=reader_time,
-    )
+    app.jinja_env.filters.update(iso=timefmt.iso)
     app.jinja_env.globals.update(
         absolute_url=absolute_url,
-        zone_label=timefmt.zone_label,
-        sources_credit=lambda sources: credit.linked_credit([(s.name, s.url) for s in sources]),
         lead_photo=lead_photo,
         photo_url=photo_url,
     )

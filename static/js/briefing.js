@@ -5,6 +5,7 @@
 //  - nothing is shown twice: every change carries a sequence number, and a change already
 //    applied is ignored, whichever path (stream or polling) brought it (see live.js).
 
+import { ago, plural, t } from "./i18n.js";
 import { follow } from "./live.js";
 
 const root = document.querySelector(".briefing");
@@ -34,7 +35,7 @@ function refreshTimes() {
   for (const time of document.querySelectorAll(".update__time time")) {
     const when = new Date(time.getAttribute("datetime"));
     if (Number.isNaN(when.getTime())) continue;
-    time.title = `${when.toLocaleString()} (your time)`;
+    time.title = t("yourTime", { time: when.toLocaleString(document.documentElement.lang || undefined) });
     let ago = time.parentElement.parentElement.querySelector(".update__ago");
     const text = relative(now - when.getTime());
     if (!text) {
@@ -52,10 +53,10 @@ function refreshTimes() {
 
 function relative(ms) {
   const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return "just now";
-  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 1) return t("justNow");
+  if (minutes < 60) return ago(minutes, "minute");
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return hours === 1 ? "1 hour ago" : `${hours} hours ago`;
+  if (hours < 24) return ago(hours, "hour");
   return "";
 }
 
@@ -135,14 +136,14 @@ function startLive(root) {
   function arrive(article, id) {
     if (atTop() && !document.hidden) {
       insertInOrder(article);
-      announce("1 new update");
+      announce(plural("newUpdates", 1));
     } else if (atTop()) {
       insertInOrder(article); // hidden tab at the top: nothing to disturb, count it unseen
       unseen += 1;
     } else {
       waiting.set(id, article);
       unseen += 1;
-      newButton.textContent = waiting.size === 1 ? "1 new update" : `${waiting.size} new updates`;
+      newButton.textContent = plural("newUpdates", waiting.size);
       newButton.hidden = false;
       announce(newButton.textContent);
     }
@@ -229,10 +230,10 @@ function startLive(root) {
   function end() {
     const badge = document.querySelector(".briefing__status .badge");
     badge.className = "badge badge--ended";
-    badge.textContent = "Ended";
+    badge.textContent = t("ended");
     document.querySelector(".notice--ended").hidden = false;
     root.dataset.status = "ended";
-    announce("This briefing has ended.");
+    announce(t("briefingEnded"));
   }
 
   function touchLastUpdated() {

@@ -2,6 +2,7 @@
 // file; with it, the console posts with fetch (asking for JSON) and never reloads.
 // CSP-safe: no inline handlers, no eval, no inline styles (state is shown with classes).
 
+import { t } from "./i18n.js";
 import { follow } from "./live.js";
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
@@ -27,11 +28,11 @@ async function send(url, { body = null, method = "POST" } = {}) {
 
 function problemText(status, data) {
   if (status === 401) {
-    return "Your session has ended. Log in again in another tab, then send again: your text is kept here.";
+    return t("sessionEnded");
   }
   // The console's own answers say what happened in `message`; errors raised before an
   // action runs (session, CSRF, permissions, 404) arrive as problem+json with `detail`.
-  return data.message || data.detail || `The server refused this (${status}).`;
+  return data.message || data.detail || t("refused", { status });
 }
 
 const flashes = document.getElementById("flashes");
@@ -304,7 +305,7 @@ function setUpComposer(form) {
     state.classList.toggle("composer__state--error", isError);
   };
 
-  if (restoreLocally(form)) say("Restored the text you had not sent yet.");
+  if (restoreLocally(form)) say(t("restored"));
   watchLocally(form);
 
   async function showPreview() {
@@ -321,14 +322,14 @@ function setUpComposer(form) {
     if (busy) return; // a double click posts once; the idempotency key covers retries
     busy = true;
     button?.setAttribute("aria-busy", "true");
-    say(action === "draft" ? "Saving draft…" : "Publishing…");
+    say(action === "draft" ? t("savingDraft") : t("publishing"));
     const data = formDataInOrder(form);
     data.set("action", action);
     let result;
     try {
       result = await send(form.getAttribute("action"), { body: data });
     } catch {
-      say("Not sent: the connection failed. Your text is kept; send again when online.", true);
+      say(t("offlineSend"), true);
       return;
     } finally {
       busy = false;
@@ -346,7 +347,7 @@ function setUpComposer(form) {
       showErrors(form);
       forgetLocally(form);
       if (preview) preview.hidden = true;
-      say(answer.message || "Sent.");
+      say(answer.message || t("sent"));
       body.focus();
       return;
     }
@@ -400,7 +401,7 @@ async function openEdit(link) {
     return;
   }
   const form = mountEditPanel(item, data.html);
-  if (restoreLocally(form)) announce("Restored your unsaved edit of this update.", "info");
+  if (restoreLocally(form)) announce(t("restoredEdit"), "info");
   form.elements.body.focus();
 }
 
@@ -411,7 +412,7 @@ async function saveEdit(form) {
     result = await send(form.getAttribute("action"), { body: formDataInOrder(form) });
   } catch {
     saveLocally(form);
-    announce("Not saved: the connection failed. Your text is kept; save again when online.", "error");
+    announce(t("offlineSave"), "error");
     return;
   }
   const { ok, status, data } = result;
@@ -430,8 +431,7 @@ async function saveEdit(form) {
     saveLocally(again);
     again.elements.body.focus({ preventScroll: true });
     again.closest("[data-edit-panel]")?.scrollIntoView({ block: "start" });
-    const why = status === 409 ? "someone else saved first; compare the two versions" : "check the form";
-    announce(`Not saved: ${why}.`, "error");
+    announce(status === 409 ? t("notSavedConflict") : t("notSavedCheck"), "error");
     return;
   }
   announce(problemText(status, data), "error");
@@ -456,7 +456,7 @@ async function toggleHistory(link) {
 }
 
 async function deleteUpdate(link) {
-  const ok = window.confirm("Delete this update? Readers and feeds will stop showing it.");
+  const ok = window.confirm(t("confirmDelete"));
   if (!ok) return;
   const body = new FormData();
   body.set("csrf_token", csrfToken);
@@ -480,7 +480,7 @@ async function submitAction(form) {
     applyResult(answer);
     announce(ok ? answer.message : problemText(status, answer), ok ? "success" : "error");
   } catch {
-    announce("Not done: the connection failed. Try again.", "error");
+    announce(t("offlineAction"), "error");
   } finally {
     for (const button of buttons) button.disabled = false;
   }

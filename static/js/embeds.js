@@ -3,19 +3,21 @@
 // provider's frame, and nothing is requested from the provider before that click (or key
 // press: it is a real button). New updates arriving live are enhanced as they appear.
 
+import { t } from "./i18n.js";
+
 const SELECTOR = "figure[data-embed]";
 
 function enhance(figure) {
   if (figure.hasAttribute("data-embed-ready")) return;
   figure.setAttribute("data-embed-ready", "");
-  const label = figure.dataset.embedLabel || "external";
+  const label = figure.dataset.embedLabel || t("external");
   const button = document.createElement("button");
   button.type = "button";
   button.className = "embed__load";
-  button.textContent = `Load ${label} content`;
+  button.textContent = t("loadEmbed", { service: label });
   const note = document.createElement("p");
   note.className = "embed__note";
-  note.textContent = `Loading it contacts ${label}, which may set cookies.`;
+  note.textContent = t("embedNote", { service: label });
   button.addEventListener("click", () => load(figure, label));
   figure.append(button, note);
 }
@@ -23,7 +25,7 @@ function enhance(figure) {
 function load(figure, label) {
   const frame = document.createElement("iframe");
   frame.className = "embed__frame";
-  frame.title = `${label} content`;
+  frame.title = t("embedTitle", { service: label });
   frame.referrerPolicy = "strict-origin-when-cross-origin";
   frame.allow = "encrypted-media; fullscreen; picture-in-picture";
   frame.setAttribute(

@@ -3,6 +3,8 @@
 // its own. Uploads go to the API's media door with this session's CSRF token, the same
 // door bots use (POST /api/v1/media).
 
+import { t } from "./i18n.js";
+
 const panel = document.querySelector("[data-media-panel]");
 const composer = document.getElementById("composer");
 const body = composer?.querySelector("textarea[name='body']");
@@ -44,24 +46,24 @@ function setUp(panel, body) {
       const answer = request.response || {};
       if (request.status !== 201) {
         const detail = answer.errors?.map((e) => e.message).join(" ") || answer.detail;
-        say(`The photo was not uploaded: ${detail || `error ${request.status}`}`, true);
+        say(t("uploadFailed", { reason: detail || t("uploadError", { status: request.status }) }), true);
         return;
       }
       insert(answer, words.alt.value.trim());
       for (const input of Object.values(words)) input.value = "";
       say(
         answer.alt
-          ? "Photo uploaded and placed in the text."
-          : "Photo uploaded and placed in the text. It needs alt text before it can be published: write it between the square brackets.",
+          ? t("uploaded")
+          : t("uploadedNeedsAlt"),
       );
     });
     request.addEventListener("error", () => {
       progress.hidden = true;
-      say("The photo was not uploaded: the connection failed. Try again.", true);
+      say(t("uploadOffline"), true);
     });
     progress.value = 0;
     progress.hidden = false;
-    say("Uploading…");
+    say(t("uploading"));
     request.send(data);
   }
 
@@ -119,12 +121,12 @@ function setUp(panel, body) {
     if (!recent.open) return;
     const response = await fetch(recent.dataset.listUrl, { headers: { Accept: "application/json" } });
     if (!response.ok) {
-      say("Recent uploads could not be loaded.", true);
+      say(t("recentFailed"), true);
       return;
     }
     const { items } = await response.json();
     picker.replaceChildren(...items.map((photo) => pickerItem(photo)));
-    if (!items.length) picker.append(Object.assign(document.createElement("li"), { textContent: "No photos yet." }));
+    if (!items.length) picker.append(Object.assign(document.createElement("li"), { textContent: t("noPhotos") }));
   });
 
   function pickerItem(photo) {
@@ -138,12 +140,12 @@ function setUp(panel, body) {
     thumbnail.width = 120;
     thumbnail.height = Math.round((120 * photo.height) / photo.width);
     const label = document.createElement("span");
-    label.textContent = photo.alt || photo.caption || `Photo ${photo.id} (no alt text yet)`;
+    label.textContent = photo.alt || photo.caption || t("photoNoAlt", { id: photo.id });
     button.append(thumbnail, label);
-    button.setAttribute("aria-label", `Insert: ${label.textContent}`);
+    button.setAttribute("aria-label", t("insert", { label: label.textContent }));
     button.addEventListener("click", () => {
       insert(photo, "");
-      say(photo.alt ? "Photo placed in the text." : "Photo placed in the text. It needs alt text before it can be published.");
+      say(photo.alt ? t("placed") : t("placedNeedsAlt"));
     });
     item.append(button);
     return item;

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from briefing.models import Role
@@ -20,6 +21,7 @@ from briefing.web.editor.forms import (
     UserForm,
     show_errors,
 )
+from briefing.web.i18n import role_name
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -41,7 +43,14 @@ def users() -> Any:
             except Invalid as error:
                 show_errors(form, error)
             else:
-                flash(f"Created {user.role.value} {user.email}.", "success")
+                flash(
+                    _(
+                        "Created %(role)s %(email)s.",
+                        role=role_name(user.role.value),
+                        email=user.email,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("editor.users"))
         status = 422
     return render_template(
@@ -59,10 +68,14 @@ def user_role(user_id: int) -> Any:
     if form.validate_on_submit():
         _flash_refusal(
             lambda: user_service.change_user_role(user, actor=actor(), role=Role(form.role.data)),
-            f"{user.display_name} is now {form.role.data}.",
+            _(
+                "%(name)s is now %(role)s.",
+                name=user.display_name,
+                role=role_name(form.role.data or ""),
+            ),
         )
     else:
-        flash("Choose a role.", "error")
+        flash(_("Choose a role."), "error")
     return redirect(url_for("editor.users"))
 
 
@@ -73,7 +86,11 @@ def user_active(user_id: int) -> Any:
     active = request.form.get("active") == "1"
     _flash_refusal(
         lambda: user_service.set_user_active(user, actor=actor(), active=bool(active)),
-        f"{user.display_name} can {'now' if active else 'no longer'} sign in.",
+        (
+            _("%(name)s can now sign in.", name=user.display_name)
+            if active
+            else _("%(name)s can no longer sign in.", name=user.display_name)
+        ),
     )
     return redirect(url_for("editor.users"))
 
@@ -95,7 +112,7 @@ def sources() -> Any:
             show_errors(form, error)
             status = 422
         else:
-            flash(f"Added {source.name}.", "success")
+            flash(_("Added %(name)s.", name=source.name), "success")
             return redirect(url_for("editor.sources"))
     return render_template(
         "editor/admin/sources.html", form=form, sources=source_service.all_sources()
@@ -118,7 +135,7 @@ def source(slug: str) -> Any:
     except Invalid as error:
         show_errors(form, error)
         return render_template("editor/admin/source.html", source=item, form=form), 422
-    flash(f"Saved {item.name}.", "success")
+    flash(_("Saved %(name)s.", name=item.name), "success")
     return redirect(url_for("editor.sources"))
 
 
@@ -150,7 +167,7 @@ def tokens() -> Any:
 def _token_form(**kwargs: Any) -> TokenForm:
     form = TokenForm(**kwargs)
     form.user.choices = [
-        SelectChoice(u.id, f"{u.display_name} <{u.email}> ({u.role.value})")
+        SelectChoice(u.id, f"{u.display_name} <{u.email}> ({role_name(u.role.value)})")
         for u in user_service.all_users()
         if u.active
     ]
@@ -162,7 +179,10 @@ def _token_form(**kwargs: Any) -> TokenForm:
 def revoke_token(token_id: int) -> Any:
     token = user_service.token_by_id(token_id)
     user_service.revoke_token(token, actor=actor())
-    flash(f"Revoked the token {token.name!r} ({token.prefix}…).", "success")
+    flash(
+        _("Revoked the token “%(name)s” (%(prefix)s…).", name=token.name, prefix=token.prefix),
+        "success",
+    )
     return redirect(url_for("editor.tokens"))
 
 

@@ -25,6 +25,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from briefing.extensions import db
@@ -33,13 +36,14 @@ from briefing.services import throttle
 from briefing.services import users as user_service
 from briefing.services.errors import Forbidden
 from briefing.web.editor import bp, wants_json
-from briefing.web.editor.forms import LoginForm
+from briefing.web.editor.forms import LanguageForm, LoginForm
 from briefing.web.errors import problem
+from briefing.web.i18n import editor_locale, role_name, use_locale
 
 F = TypeVar("F", bound=Callable[..., Any])
 SESSION_USER = "editor_user"
 SESSION_CHECK = "editor_check"
-WRONG_CREDENTIALS = "That email and password do not match an active account."
+WRONG_CREDENTIALS = _l("That email and password do not match an active account.")
 
 
 def _check(user: User) -> str:
@@ -77,10 +81,16 @@ def requires(role: Role) -> Callable[[F], F]:
             user = current_user()
             if user is None:
                 if wants_json():
-                    return problem(401, "Your session has ended: log in again in another tab.")
+                    return problem(401, _("Your session has ended: log in again in another tab."))
                 return redirect(url_for("editor.login", next=request.full_path.rstrip("?")))
             if not user.can(role):
-                raise Forbidden(f"This page needs the {role.value} role; yours is {user.role}.")
+                raise Forbidden(
+                    _(
+                        "This page needs the %(role)s role; yours is %(yours)s.",
+                        role=role_name(role.value),
+                        yours=role_name(user.role.value),
+                    )
+                )
             return view(*args, **kwargs)
 
         return cast(F, guarded)
@@ -90,7 +100,29 @@ def requires(role: Role) -> Callable[[F], F]:
 
 @bp.context_processor
 def _editor_context() -> dict[str, Any]:
-    return {"me": current_user(), "Role": Role}
+    return {"me": current_user(), "Role": Role, "language_form": LanguageForm}
+
+
+@bp.before_request
+def _speak_the_editors_language() -> None:
+    user = current_user()
+    use_locale(editor_locale(user.language if user else None))
+
+
+@bp.post("/language")
+@requires(Role.CONTRIBUTOR)
+def language() -> BaseResponse:
+    """The signed-in editor's console language (the selector in every page's header)."""
+    user = actor()
+    form = LanguageForm()
+    back = _safe_next(request.form.get("next")) or url_for("editor.dashboard")
+    if form.validate_on_submit():
+        user_service.set_user_language(user, actor=user, language=form.language.data or None)
+        use_locale(editor_locale(user.language))
+        flash(_("The console now speaks this language."), "success")
+    else:
+        flash(_("Choose one of the languages listed."), "error")
+    return redirect(back)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -105,15 +137,18 @@ def login() -> Any:
         locked = throttle.lockout(email, address, limits=limits)
         if locked is not None:
             form.form_errors.append(
-                f"Too many failed sign-in attempts. Wait {locked.minutes} "
-                f"minute{'s' if locked.minutes != 1 else ''} before trying again."
+                ngettext(
+                    "Too many failed sign-in attempts. Wait %(num)d minute before trying again.",
+                    "Too many failed sign-in attempts. Wait %(num)d minutes before trying again.",
+                    locked.minutes,
+                )
             )
             status = 429
         else:
             user = user_service.authenticate(email, password)
             if user is None:
                 throttle.record_failure(email, address, limits=limits)
-                form.form_errors.append(WRONG_CREDENTIALS)
+                form.form_errors.append(str(WRONG_CREDENTIALS))
                 status = 401
             else:
                 throttle.forget_account_failures(email)
@@ -137,7 +172,7 @@ def sign_in(user: User) -> None:
 @bp.post("/logout")
 def logout() -> BaseResponse:
     session.clear()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("editor.login"))
 
 

@@ -22,6 +22,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus
@@ -94,8 +95,10 @@ def compose(slug: str) -> Any:
     except KeyReused:
         # The first attempt went through with other text (a retry after an edit).
         form.form_errors.append(
-            "An earlier attempt to send this update arrived: it is in the list below. "
-            "Your text is still here; send it again if it says something new."
+            _(
+                "An earlier attempt to send this update arrived: it is in the list below. "
+                "Your text is still here; send it again if it says something new."
+            )
         )
         form.new_key()
         return _refused(briefing, form, 409)
@@ -103,10 +106,10 @@ def compose(slug: str) -> Any:
         show_errors(form, error)
         return _refused(briefing, form, 422)
     except Collision:
-        form.form_errors.append("Another change landed at the same moment: send it again.")
+        form.form_errors.append(_("Another change landed at the same moment: send it again."))
         return _refused(briefing, form, 409)
     item = outcome.resource
-    message = "Published." if item.is_published else "Draft saved; an editor will publish it."
+    message = _("Published.") if item.is_published else _("Draft saved; an editor will publish it.")
     if wants_json():
         form = ComposerForm(formdata=None)
         form.new_key()
@@ -185,17 +188,20 @@ def edit(slug: str, update_id: int) -> Any:
         # Saving again now replaces the version the editor has just been shown.
         form.version.data, form.version.raw_data = current.version, [str(current.version)]
         form.form_errors.append(
-            f"Someone saved this update while you were editing (it is now version "
-            f"{current.version}). Their version is shown beside yours; yours is kept below. "
-            "Save to replace theirs with yours, or cancel to keep theirs."
+            _(
+                "Someone saved this update while you were editing (it is now version "
+                "%(version)s). Their version is shown beside yours; yours is kept below. "
+                "Save to replace theirs with yours, or cancel to keep theirs.",
+                version=current.version,
+            )
         )
         return _edit_page(briefing, current, form, status=409, conflict=current)
     except Invalid as error:
         show_errors(form, error)
         return _edit_page(briefing, item, form, status=422)
     if wants_json():
-        return _answer(briefing, "Saved.", [item])
-    flash("Saved.", "success")
+        return _answer(briefing, _("Saved."), [item])
+    flash(_("Saved."), "success")
     return _back_to(briefing, item)
 
 
@@ -239,7 +245,7 @@ def delete(slug: str, update_id: int) -> Any:
         require_may_touch(actor(), item)
         return render_template("editor/delete.html", briefing=briefing, update=item)
     updates.retract_update(item, actor=actor())
-    message = "Deleted: readers and feeds no longer show it."
+    message = _("Deleted: readers and feeds no longer show it.")
     if wants_json():
         return _answer(briefing, message, removed=[item.id])
     flash(message, "success")
@@ -252,7 +258,7 @@ def pin(slug: str, update_id: int) -> Any:
     briefing = _briefing(slug)
     item = _update(briefing, update_id)
     pinned = updates.set_pinned(item, actor=actor(), pinned=_switched_on())
-    message = "Pinned to the top of the page." if item.pinned else "Unpinned."
+    message = _("Pinned to the top of the page.") if item.pinned else _("Unpinned.")
     return _acted(briefing, item, message, also=[pinned.displaced])
 
 
@@ -262,7 +268,7 @@ def key_event(slug: str, update_id: int) -> Any:
     briefing = _briefing(slug)
     item = _update(briefing, update_id)
     updates.set_key_event(item, actor=actor(), key_event=_switched_on())
-    message = "Marked as a key event." if item.key_event else "No longer a key event."
+    message = _("Marked as a key event.") if item.key_event else _("No longer a key event.")
     return _acted(briefing, item, message)
 
 
@@ -274,18 +280,18 @@ def publish(slug: str, update_id: int) -> Any:
     item = _update(briefing, update_id)
     form = VersionForm()
     if not form.validate_on_submit() or form.version.data is None:
-        raise Invalid.field("version", "Reload the page: this form lacks the draft's version.")
+        raise Invalid.field("version", _("Reload the page: this form lacks the draft's version."))
     try:
         item = updates.edit_update(
             item, actor=actor(), version=form.version.data, status=UpdateStatus.PUBLISHED
         )
     except Conflict as conflict:
-        detail = "The draft changed since you loaded it: check the new text and publish again."
+        detail = _("The draft changed since you loaded it: check the new text and publish again.")
         if wants_json():
             return _answer(briefing, detail, [conflict.current], status=409)
         flash(detail, "error")
         return _back_to(briefing, conflict.current)
-    return _acted(briefing, item, "Published.")
+    return _acted(briefing, item, _("Published."))
 
 
 @bp.get(ONE_UPDATE + "/history")
@@ -402,4 +408,4 @@ def _first_error(form: Any) -> str:
     for messages in _errors(form).values():
         if messages:
             return str(messages[0])
-    return "Please check the form."
+    return _("Please check the form.")

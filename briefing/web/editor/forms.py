@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from zoneinfo import available_timezones
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -27,12 +28,14 @@ from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from briefing.models import Role, Source
+from briefing.rendering import languages
 from briefing.services.errors import Invalid
+from briefing.web.i18n import ROLE_NAMES
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired("Enter your email address.")])
-    password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
+    email = EmailField(_l("Email"), validators=[InputRequired(_l("Enter your email address."))])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
 
 
 class SourcePicker(SelectMultipleField):
@@ -56,14 +59,14 @@ def source_choices(sources: Iterable[Source], first: list[str]) -> list[SelectCh
 class UpdateFields(FlaskForm):
     """What the composer and the edit form share: the same names as the API's fields."""
 
-    headline = StringField("Headline (optional)")
-    body = TextAreaField("Update", render_kw={"rows": 6})
-    sources = SourcePicker("Sources")
-    key_event = BooleanField("Key event")
+    headline = StringField(_l("Headline (optional)"))
+    body = TextAreaField(_l("Update"), render_kw={"rows": 6})
+    sources = SourcePicker(_l("Sources"))
+    key_event = BooleanField(_l("Key event"))
 
 
 class ComposerForm(UpdateFields):
-    pinned = BooleanField("Pin to top")
+    pinned = BooleanField(_l("Pin to top"))
     # One per composer: a double click or a retried request posts once (services/idempotency).
     idempotency_key = HiddenField()
 
@@ -72,7 +75,7 @@ class ComposerForm(UpdateFields):
 
 
 class EditForm(UpdateFields):
-    correction = StringField("Public correction note (optional)")
+    correction = StringField(_l("Public correction note (optional)"))
     # The version the edit is based on: a stale one is refused as a conflict.
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
@@ -84,11 +87,11 @@ class VersionForm(FlaskForm):
 
 
 class BriefingForm(FlaskForm):
-    title = StringField("Title")
-    slug = StringField("Web address", validators=[Optional()])
-    standfirst = TextAreaField("Standfirst", render_kw={"rows": 2})
-    timezone = SelectField("Timezone", validate_choice=False)
-    go_live = BooleanField("Go live now")
+    title = StringField(_l("Title"))
+    slug = StringField(_l("Web address"), validators=[Optional()])
+    standfirst = TextAreaField(_l("Standfirst"), render_kw={"rows": 2})
+    timezone = SelectField(_l("Timezone"), validate_choice=False)
+    go_live = BooleanField(_l("Go live now"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -96,13 +99,13 @@ class BriefingForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    title = StringField("Title")
-    standfirst = TextAreaField("Standfirst", render_kw={"rows": 3})
-    summary = TextAreaField("Key developments (Markdown)", render_kw={"rows": 8})
-    timezone = SelectField("Timezone", validate_choice=False)
-    language = StringField("Language (BCP 47)")
+    title = StringField(_l("Title"))
+    standfirst = TextAreaField(_l("Standfirst"), render_kw={"rows": 3})
+    summary = TextAreaField(_l("Key developments (Markdown)"), render_kw={"rows": 8})
+    timezone = SelectField(_l("Timezone"), validate_choice=False)
+    language = StringField(_l("Language (BCP 47)"))
     # A photo's id, or "" for none; the choices are the recent uploads (settings.py).
-    lead_media = SelectField("Lead photo", validate_choice=False)
+    lead_media = SelectField(_l("Lead photo"), validate_choice=False)
 
     def __init__(self, *args: object, current_timezone: str = "UTC", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -117,29 +120,44 @@ class StatusForm(FlaskForm):
     status = HiddenField()
 
 
-ROLE_CHOICES = [SelectChoice(r.value, r.value.title()) for r in Role]
+ROLE_CHOICES = [SelectChoice(r.value, ROLE_NAMES[r.value]) for r in Role]
 
 
 class UserForm(FlaskForm):
-    email = EmailField("Email")
-    display_name = StringField("Name shown on updates")
-    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.CONTRIBUTOR.value)
-    password = PasswordField("Initial password")
+    email = EmailField(_l("Email"))
+    display_name = StringField(_l("Name shown on updates"))
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.CONTRIBUTOR.value)
+    password = PasswordField(_l("Initial password"))
+
+
+class LanguageForm(FlaskForm):
+    """The console's language, a setting of the signed-in user."""
+
+    language = SelectField(
+        _l("Interface language"),
+        choices=[
+            SelectChoice("", _l("As my browser asks")),
+            *(
+                SelectChoice(tag, name, render_kw={"lang": tag})
+                for tag, name in languages.NAMES.items()
+            ),
+        ],
+    )
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
 
 
 class SourceForm(FlaskForm):
-    slug = StringField("Slug")
-    name = StringField("Name")
-    url = URLField("Web address")
+    slug = StringField(_l("Slug"))
+    name = StringField(_l("Name"))
+    url = URLField(_l("Web address"))
 
 
 class TokenForm(FlaskForm):
-    user = SelectField("For user", coerce=int, validate_choice=False)
-    name = StringField("What it is for")
+    user = SelectField(_l("For user"), coerce=int, validate_choice=False)
+    name = StringField(_l("What it is for"))
 
 
 REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",

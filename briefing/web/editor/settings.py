@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from briefing.models import Briefing, BriefingStatus, Role
 from briefing.rendering.markdown import render_markdown
@@ -15,8 +17,10 @@ from briefing.web.editor.auth import actor, requires
 from briefing.web.editor.forms import SettingsForm, StatusForm, show_errors
 
 STATUS_MESSAGES = {
-    BriefingStatus.LIVE: "The briefing is live: readers can see it.",
-    BriefingStatus.ENDED: "Coverage has ended. The page stays readable; reopen it to post again.",
+    BriefingStatus.LIVE: _l("The briefing is live: readers can see it."),
+    BriefingStatus.ENDED: _l(
+        "Coverage has ended. The page stays readable; reopen it to post again."
+    ),
 }
 
 
@@ -46,7 +50,7 @@ def settings(slug: str) -> Any:
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Settings saved.", "success")
+            flash(_("Settings saved."), "success")
             return redirect(url_for("editor.settings", slug=slug))
     return _page(briefing, form, status=422)
 
@@ -67,14 +71,14 @@ def change_status(slug: str) -> Any:
     try:
         status = BriefingStatus(form.status.data or "")
     except ValueError:
-        raise Invalid.field("status", "Choose live or ended.") from None
+        raise Invalid.field("status", _("Choose live or ended.")) from None
     try:
         briefings.change_briefing(briefing, actor=actor(), status=status)
     except Invalid as error:
         show_errors(form, error)
         flash(" ".join(form.form_errors + form.status.errors), "error")
     else:
-        flash(STATUS_MESSAGES.get(status, "Status changed."), "success")
+        flash(str(STATUS_MESSAGES.get(status, _("Status changed."))), "success")
     if wants_json():
         return jsonify(status=briefing.status.value)
     return redirect(url_for("editor.settings", slug=slug))
@@ -84,7 +88,7 @@ def _photo_id(value: str | None) -> int | None:
     if not value:
         return None
     if not value.isascii() or not value.isdigit() or len(value) > 9:
-        raise Invalid.field("lead_media", "Choose one of the photos listed.")
+        raise Invalid.field("lead_media", _("Choose one of the photos listed."))
     return int(value)
 
 
@@ -94,8 +98,15 @@ def _page(
     photos = media.recent_media()
     if briefing.lead_media is not None and briefing.lead_media not in photos:
         photos.insert(0, briefing.lead_media)
-    form.lead_media.choices = [("", "No lead photo")] + [
-        (str(photo.id), f"{photo.alt or 'No alt text yet'} ({photo.credit or 'no credit'})")
+    form.lead_media.choices = [("", _("No lead photo"))] + [
+        (
+            str(photo.id),
+            _(
+                "%(alt)s (%(credit)s)",
+                alt=photo.alt or _("No alt text yet"),
+                credit=photo.credit or _("no credit"),
+            ),
+        )
         for photo in photos
     ]
     return render_template(

@@ -16,6 +16,7 @@ from tests.web.editor.conftest import JSON, Newsroom, texts
 # published update, {user} another account, {token} its API token.
 B = "/editor/briefings/war"
 ROUTES: list[tuple[str, str, Role, dict[str, Any]]] = [
+    ("POST", "/editor/language", Role.CONTRIBUTOR, {"language": "uk"}),
     ("GET", "/editor/", Role.CONTRIBUTOR, {}),
     ("POST", "/editor/briefings", Role.EDITOR, {"title": "New one", "timezone": "UTC"}),
     ("GET", B, Role.CONTRIBUTOR, {}),
