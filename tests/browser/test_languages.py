@@ -123,7 +123,8 @@ def test_a_ukrainian_briefing_speaks_ukrainian(
     words = page.evaluate(
         """async () => {
             const i18n = await import("/static/js/i18n.js");
-            return [1, 3, 5, 21].map((n) => i18n.plural("newUpdates", n)).concat([i18n.ago(5, "minute")]);
+            const counts = [1, 3, 5, 21].map((n) => i18n.plural("newUpdates", n));
+            return counts.concat([i18n.ago(5, "minute")]);
         }"""
     )
     assert words == [
