@@ -353,7 +353,10 @@ def _document() -> dict[str, Any]:
             "title": "Briefing API",
             "version": "1",
             "description": "Live briefings, their updates and credited sources. Times are "
-            "ISO 8601 with a UTC offset. Errors are application/problem+json (RFC 9457).",
+            "ISO 8601 with a UTC offset. Errors are application/problem+json (RFC 9457). "
+            "The API is for machines and speaks English whatever the Accept-Language: its "
+            "messages (problem titles, details, field errors) are not translated; a "
+            "briefing's `language` is the language of its content and of its reader pages.",
         },
         "security": [{"bearer": []}],
         "paths": paths,
