@@ -12,6 +12,7 @@ catalog lacks a translation, misses a message of the code, or its .mo differs fr
 from __future__ import annotations
 
 import sys
+from contextlib import chdir
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
@@ -30,19 +31,25 @@ def pybabel(*args: str) -> None:
 
 
 def extract(output: Path = TEMPLATE) -> None:
-    """Every translatable string of the code and the templates, into a .pot file."""
+    """Every translatable string of the code and the templates, into a .pot file (its
+    locations relative to the checkout)."""
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
+    with chdir(PROJECT_ROOT):
+        _extract(output.resolve(), keywords)
+
+
+def _extract(output: Path, keywords: list[str]) -> None:
     pybabel(
         "extract",
         "-F",
-        str(PROJECT_ROOT / "babel.cfg"),
+        "babel.cfg",
         *keywords,
         "--add-location=file",
         "--sort-by-file",
         "--project=Briefing",
         "-o",
         str(output),
-        str(PROJECT_ROOT),
+        ".",
     )
 
 

@@ -16,12 +16,16 @@ from briefing.models import Briefing
 from briefing.models.base import utcnow
 from briefing.services.archive import published_timeline
 from briefing.services.media import MEDIA_PATH
+from briefing.web.i18n import speaking
 
 
 def briefing_snapshot(briefing: Briefing) -> str:
     """Needs an app context; makes its own request context, so it runs from the CLI too."""
     stylesheet = Path(current_app.static_folder or "static") / "css" / "site.css"
-    with current_app.test_request_context("/", base_url=current_app.config["SITE_URL"]):
+    with (
+        current_app.test_request_context("/", base_url=current_app.config["SITE_URL"]),
+        speaking(briefing.language),
+    ):
         page = render_template(
             "archive/briefing.html",
             briefing=briefing,

@@ -217,3 +217,15 @@ def test_the_stylesheets_mirror_with_logical_properties():
             if physical.search(line.split("/*")[0]):
                 found.append(f"{sheet.name}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_live_changes_carry_updates_in_the_briefings_language(
+    client, briefing, editor, make_update
+):
+    set_language(briefing, editor, "ar")
+    make_update(briefing, body="نص.", key_event=True)
+    changes = client.get("/briefings/war/changes?since=0").get_json()["changes"]
+    html = next(change["html"] for change in changes if change["type"] == "update")
+    article = lxml.html.fragment_fromstring(html)
+    assert article.xpath(".//span[contains(@class, 'tag--key')]")[0].text == "حدث رئيسي"
+    assert article.xpath(".//div[contains(@class, 'update__body')]")[0].get("dir") == "rtl"
