@@ -15,7 +15,7 @@ from briefing.models import BriefingStatus, Role
 from briefing.services import briefings as briefing_service
 from briefing.services import updates as update_service
 from briefing.services import users as user_service
-from tests.browser.conftest import SHOTS, LiveServer
+from tests.browser.conftest import SHOTS, LiveServer, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -134,3 +134,28 @@ def test_a_ukrainian_briefing_speaks_ukrainian(
         "21 нове оновлення",
         "5 хвилин тому",
     ]
+
+
+def test_an_arabic_console_writes_an_english_briefing_left_to_right(
+    live_server: LiveServer,
+    make_account: Callable[[Role], str],
+    new_context: Callable[..., BrowserContext],
+):
+    email = make_account(Role.EDITOR)
+    path = seed(live_server, email, "uk-desk", "uk", UKRAINIAN)
+    slug = path.rsplit("/", 1)[-1]
+    # The browser asks for Arabic: the console speaks it, right to left.
+    for width in (1280, 390):
+        context = new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        log_in(page, email)
+        context.set_extra_http_headers({"Accept-Language": "ar, en;q=0.5"})
+        page.goto(f"/editor/briefings/{slug}")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        expect(page.locator("#updates-title")).to_have_text("التحديثات المنشورة")
+        # The briefing's own words stay Ukrainian, left to right.
+        body = page.locator("#composer textarea[name='body']")
+        expect(body).to_have_attribute("lang", "uk")
+        assert body.evaluate("el => getComputedStyle(el).direction") == "ltr"
+        body.fill("Тестовий текст оновлення.")
+        page.screenshot(path=str(SHOTS / f"console-arabic-{width}.png"), full_page=True)
