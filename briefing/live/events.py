@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template, url_for
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from briefing.extensions import db
 from briefing.models import Briefing, ChangeKind, Update, UpdateStatus
+from briefing.rendering.languages import interface_language
 from briefing.rendering.timefmt import iso
 from briefing.services import timeline
 from briefing.services.changes import changes_since
-from briefing.web.i18n import speaking
 
 # Editors' drafts advance the sequence but are nobody else's business.
 PRIVATE_KINDS = {ChangeKind.DRAFT_SAVED}
@@ -77,7 +78,8 @@ def _event(briefing: Briefing, seq: int, kind: ChangeKind, item: Update | None) 
     if item.status != UpdateStatus.PUBLISHED:
         # Retracted (or never public): whatever the change was, readers must not show it.
         return Event(seq, "retract", {"id": item.id}) if item.published_at else None
-    with speaking(briefing.language):  # readers see it, in their briefing's language
+    # Readers see it, in their briefing's language (as web/i18n.py's pages do).
+    with force_locale(interface_language(briefing.language)):
         html = render_template("_update.html", update=item, briefing=briefing)
         key_event_html = _key_event_html(briefing, item) if item.key_event else ""
     data = {

@@ -27,6 +27,11 @@ def shipped(tag: str | None) -> str | None:
     return locale.language if locale is not None and locale.language in SHIPPED else None
 
 
+def interface_language(tag: str) -> str:
+    """The interface language of pages in `tag`: its own when shipped, else English."""
+    return shipped(tag) or DEFAULT
+
+
 def text_direction(tag: str) -> str:
     """'rtl' or 'ltr' for a BCP 47 tag: ar, fa, fa-AF, he, ur, ps, prs, ku-Arab … are 'rtl'."""
     locale = parse(tag)

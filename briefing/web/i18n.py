@@ -33,7 +33,7 @@ text_direction = languages.text_direction
 
 def reader_locale(language: str) -> str:
     """A briefing's interface language: its own when shipped, else English."""
-    return languages.shipped(language) or DEFAULT_LOCALE
+    return languages.interface_language(language)
 
 
 def editor_locale(chosen: str | None) -> str:
