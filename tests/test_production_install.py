@@ -127,6 +127,20 @@ def test_installed_package_serves_pages_and_static_files_with_the_documented_com
             check=True,
         ).stdout
         assert "site-packages" in installed
+        # With its compiled catalogs: the interface speaks every shipped language.
+        catalogs = subprocess.run(
+            [
+                str(production_env / "bin" / "python"),
+                "-c",
+                "import briefing, pathlib; print(' '.join(sorted(p.parts[-3] for p in "
+                "pathlib.Path(briefing.__file__).parent.glob('translations/*/LC_MESSAGES/*.mo'))))",
+            ],
+            cwd=site,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert catalogs.split() == ["ar", "en", "ru", "uk"]
     finally:
         server.terminate()
         server.wait(timeout=30)
