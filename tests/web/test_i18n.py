@@ -229,3 +229,15 @@ def test_live_changes_carry_updates_in_the_briefings_language(
     article = lxml.html.fragment_fromstring(html)
     assert article.xpath(".//span[contains(@class, 'tag--key')]")[0].text == "حدث رئيسي"
     assert article.xpath(".//div[contains(@class, 'update__body')]")[0].get("dir") == "rtl"
+
+
+def test_the_api_speaks_english_whatever_the_browser_asks(client, briefing, editor, make_token):
+    set_language(briefing, editor, "uk")
+    headers = {"Accept-Language": "uk, ar"}
+    assert (
+        client.get("/api/v1/briefings/war", headers=headers).get_json()["title"] == "Unauthorized"
+    )
+    headers["Authorization"] = f"Bearer {make_token(editor)}"
+    response = client.get("/api/v1/briefings/nope", headers=headers)
+    assert response.status_code == 404
+    assert response.get_json()["title"] == "Not found"
