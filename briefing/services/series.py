@@ -127,6 +127,11 @@ def series_by_slug(slug: str) -> Series:
     return series
 
 
+def all_series() -> list[Series]:
+    """Every series, by title: the console's choice (there are a few, not thousands)."""
+    return list(db.session.scalars(select(Series).order_by(func.lower(Series.title))))
+
+
 def series_page(*, cursor: str | None, limit: int) -> Page[Series]:
     """Series, newest first."""
     return newest_first(select(Series), Series, cursor, limit)

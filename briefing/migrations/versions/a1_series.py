@@ -19,7 +19,7 @@ depends_on = None
 
 
 def upgrade():
-        op.create_table('series',
+    op.create_table('series',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=80), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
@@ -37,9 +37,8 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_briefings_series_id_series'), 'series', ['series_id'], ['id'])
 
 
-
 def downgrade():
-        with op.batch_alter_table('briefings', schema=None) as batch_op:
+    with op.batch_alter_table('briefings', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_briefings_series_id_series'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_briefings_series_id'))
         batch_op.drop_column('series_id')

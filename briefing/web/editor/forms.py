@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from zoneinfo import available_timezones
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -103,6 +104,8 @@ class SettingsForm(FlaskForm):
     language = StringField("Language (BCP 47)")
     # A photo's id, or "" for none; the choices are the recent uploads (settings.py).
     lead_media = SelectField("Lead photo", validate_choice=False)
+    # A series' slug, or "" for none; the choices are every series (settings.py).
+    series = SelectField(lazy_gettext("Series"), validate_choice=False)
 
     def __init__(self, *args: object, current_timezone: str = "UTC", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -115,6 +118,10 @@ class SettingsForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = HiddenField()
+
+
+class NextEditionForm(FlaskForm):
+    title = StringField(lazy_gettext("Title of the next edition"))
 
 
 ROLE_CHOICES = [SelectChoice(r.value, r.value.title()) for r in Role]
