@@ -102,6 +102,7 @@ def test_seed_demo_creates_a_live_briefing_with_a_day_of_updates(runner, app):
     briefing = timeline.briefing_by_slug("demo")
     assert (briefing.status.value, briefing.timezone) == ("live", "Europe/Kyiv")
     assert briefing.title and briefing.standfirst
+    assert briefing.series is not None and briefing.series.title == "Russia's Invasion of Ukraine"
     summary = parse_fragment(briefing.summary_html)
     assert len(summary.findall(".//ul/li")) >= 3
 

@@ -155,6 +155,19 @@ def current_edition(series: Series) -> Briefing | None:
     return next((b for b in shown if b.status == BriefingStatus.LIVE), shown[0] if shown else None)
 
 
+def series_of(briefing_slugs: list[str]) -> list[str]:
+    """The slugs of the series these briefings are editions of."""
+    return list(
+        db.session.scalars(
+            select(Series.slug)
+            .join(Briefing, Briefing.series_id == Series.id)
+            .where(Briefing.slug.in_(briefing_slugs))
+            .distinct()
+            .order_by(Series.slug)
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Neighbours:
     previous: Briefing | None
