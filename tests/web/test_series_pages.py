@@ -154,3 +154,12 @@ def test_a_title_change_of_an_edition_reaches_its_neighbours_pages(client, editi
     assert "Day 2" in texts(page(client, "/briefings/day-1"), "//a[@rel='next']")[0]
     briefing_service.change_briefing(second, actor=editor, title="Day two")
     assert "Day two" in texts(page(client, "/briefings/day-1"), "//a[@rel='next']")[0]
+
+
+def test_series_titles_are_text_not_markup(client, make_series, make_briefing):
+    make_series(slug="odd", title="War <b>now</b>")
+    make_briefing(slug="odd-1", series="odd")
+    for path in ("/", "/briefings/odd-1", "/series/odd"):
+        doc = page(client, path)
+        assert not doc.xpath("//main//b"), path
+        assert "War <b>now</b>" in doc.xpath("string(//main)"), path
