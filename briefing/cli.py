@@ -15,6 +15,8 @@ from flask.cli import FlaskGroup
 from briefing.media.storage import media_storage
 from briefing.models import Role
 from briefing.services import archive, timeline
+from briefing.services import briefings as briefing_service
+from briefing.services import series as series_service
 from briefing.services import sources as source_service
 from briefing.services import users as user_service
 from briefing.services.errors import DomainError
@@ -30,6 +32,7 @@ def init_app(app: Flask) -> None:
         seed_demo,
         export_briefing,
         import_briefing,
+        next_edition,
     ):
         app.cli.add_command(command)
 
@@ -144,6 +147,21 @@ def import_briefing(path: Path, slug: str | None) -> None:
         _fail(error)
     url = absolute_url("public.briefing_page", slug=briefing.slug)
     click.echo(f"Imported {len(document.updates)} updates as {briefing.slug!r}: {url}")
+
+
+@click.command("next-edition")
+@click.argument("series_slug")
+@click.option("--title", help="The new edition's title (default: the series' title and date).")
+def next_edition(series_slug: str, title: str | None) -> None:
+    """End the series' current edition and open the next one live, carrying over the
+    summary box."""
+    try:
+        found = series_service.series_by_slug(series_slug)
+        briefing = briefing_service.next_edition(found, actor=OPERATOR, title=title)
+    except DomainError as error:
+        _fail(error)
+    url = absolute_url("public.briefing_page", slug=briefing.slug)
+    click.echo(f"Opened {briefing.title!r} live as {briefing.slug!r}: {url}")
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""The demo behind `seed-demo`: an admin, two editors and a day of fictional live coverage.
+"""The demo behind `seed-demo`: an admin, two editors and a day of fictional live coverage,
+one edition of a series.
 
 Everything is created through the service verbs, so the demo obeys the same rules as real
 data. Seeding twice changes nothing: existing accounts and an existing `demo` briefing stay.
@@ -14,14 +15,20 @@ from flask import current_app
 
 from briefing.models import Briefing, BriefingStatus, Role, Update, User
 from briefing.services import briefings as briefing_service
+from briefing.services import series as series_service
 from briefing.services import sources as source_service
 from briefing.services import timeline
 from briefing.services import updates as update_service
 from briefing.services import users as user_service
+from briefing.services.errors import NotFound
 from briefing.services.permissions import Actor
 from briefing.web.routing import absolute_url
 
 DEMO_SLUG = "demo"
+# The running story the demo briefing is one edition of.
+SERIES_SLUG = "russias-invasion-of-ukraine"
+SERIES_TITLE = "Russia's Invasion of Ukraine"
+SERIES_DESCRIPTION = "Live coverage of the war, one briefing a day."
 ADMIN_EMAIL = "admin@briefing.example"
 ADMIN_NAME = "Demo Admin"
 EDITORS = (
@@ -294,6 +301,7 @@ def seed(admin_password: str, *, actor: Actor) -> SeedResult:
         _account(actor, email, name, Role.EDITOR, secrets.token_urlsafe(24))[0]
         for email, name in EDITORS
     ]
+    _series(actor)
     if briefing_service.slug_taken(DEMO_SLUG):
         briefing = timeline.briefing_by_slug(DEMO_SLUG, public=False)
     else:
@@ -304,6 +312,15 @@ def seed(admin_password: str, *, actor: Actor) -> SeedResult:
         url=absolute_url("public.briefing_page", slug=DEMO_SLUG),
         update_count=timeline.published_count(briefing),
     )
+
+
+def _series(actor: Actor) -> None:
+    try:
+        series_service.series_by_slug(SERIES_SLUG)
+    except NotFound:
+        series_service.create_series(
+            actor=actor, slug=SERIES_SLUG, title=SERIES_TITLE, description=SERIES_DESCRIPTION
+        )
 
 
 def _account(actor: Actor, email: str, name: str, role: Role, password: str) -> tuple[User, bool]:
@@ -334,6 +351,7 @@ def _demo_briefing(editors: list[User]) -> Briefing:
         language="en",
         status=BriefingStatus.LIVE,
         opened_at=now - timedelta(minutes=max(entry.minutes_ago for entry in ENTRIES) + 5),
+        series=SERIES_SLUG,
     )
     corrections: list[tuple[Update, User, tuple[str, str]]] = []
     for n, entry in enumerate(ENTRIES):

@@ -1,7 +1,7 @@
 """Factories that call the services, so test data obeys the same rules as real data.
 
 Each fixture returns a callable: `make_user(role=Role.EDITOR)`, `make_briefing()`,
-`make_update(briefing, body=...)`.
+`make_update(briefing, body=...)`, `make_series(title=...)`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from briefing.models import Briefing, BriefingStatus, Media, Role, Update, User
+from briefing.models import Briefing, BriefingStatus, Media, Role, Series, Update, User
 from briefing.services import briefings as briefing_service
 from briefing.services import media as media_service
+from briefing.services import series as series_service
 from briefing.services import updates as update_service
 from briefing.services import users as user_service
 from briefing.services.permissions import OPERATOR
@@ -82,6 +83,16 @@ def make_briefing(app: Flask, editor: User) -> Callable[..., Briefing]:
 @pytest.fixture
 def briefing(make_briefing: Callable[..., Briefing]) -> Briefing:
     return make_briefing(title="War in Ukraine: live", slug="war")
+
+
+@pytest.fixture
+def make_series(app: Flask, editor: User) -> Callable[..., Series]:
+    def make(**fields: Any) -> Series:
+        values: dict[str, Any] = {"actor": editor, "title": "Russia's Invasion of Ukraine"}
+        values.update(fields)
+        return series_service.create_series(**values)
+
+    return make
 
 
 @pytest.fixture

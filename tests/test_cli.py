@@ -102,6 +102,7 @@ def test_seed_demo_creates_a_live_briefing_with_a_day_of_updates(runner, app):
     briefing = timeline.briefing_by_slug("demo")
     assert (briefing.status.value, briefing.timezone) == ("live", "Europe/Kyiv")
     assert briefing.title and briefing.standfirst
+    assert briefing.series is not None and briefing.series.title == "Russia's Invasion of Ukraine"
     summary = parse_fragment(briefing.summary_html)
     assert len(summary.findall(".//ul/li")) >= 3
 
@@ -155,3 +156,23 @@ def test_seed_demo_run_twice_changes_nothing(runner):
     assert briefing.version == version
     assert len(timeline.updates_page(briefing, limit=100).items) == count
     assert user_service.authenticate("admin@briefing.example", password) is not None
+
+
+def test_next_edition_ends_the_current_edition_and_opens_the_next(
+    runner, make_series, make_briefing
+):
+    make_series(slug="ukraine")
+    current = make_briefing(slug="day-1", series="ukraine", summary="- Talks resume")
+    result = runner.invoke(args=["next-edition", "ukraine", "--title", "Day 2"])
+    assert result.exit_code == 0, result.output
+    assert "Opened 'Day 2' live as 'ukraine-" in result.output
+    db.session.expire_all()
+    assert current.status.value == "ended"
+    slug = re.search(r"as '([^']+)'", result.output).group(1)
+    opened = timeline.briefing_by_slug(slug)
+    assert opened.status.value == "live" and opened.summary == "- Talks resume"
+
+
+def test_next_edition_of_an_unknown_series_fails_clearly(runner):
+    result = runner.invoke(args=["next-edition", "nope"])
+    assert result.exit_code != 0 and "No series 'nope'." in result.output

@@ -1,4 +1,5 @@
-"""Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1, per briefing and site-wide.
+"""Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1, per briefing, per series and site-wide, and
+of key events alone per briefing and per series.
 
 Read functions (services/feed_queries.py) → a plain feed document (model.py) → one builder per
 format (rss.py, atom.py, jsonfeed.py) → bytes, cached by scope, version and format
@@ -17,9 +18,10 @@ from briefing.feeds import model, websub
 from briefing.feeds.cache import CachedFeed, FeedCache, serialize
 from briefing.feeds.model import TOMBSTONE_WINDOW, Site
 from briefing.models.base import utcnow
-from briefing.services import feed_queries, timeline
+from briefing.services import feed_queries, series, timeline
 from briefing.services.changes import BriefingVersion
 from briefing.services.feed_queries import SiteFeedState
+from briefing.services.series import SeriesVersion
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -32,26 +34,64 @@ class Feeds:
     cache: FeedCache
     max_age: int
 
-    def briefing(self, slug: str, state: BriefingVersion, fmt: str) -> CachedFeed:
-        """A public briefing's feed at the version in `state`; built only on a miss."""
+    def briefing(
+        self, slug: str, state: BriefingVersion, fmt: str, *, key_events: bool = False
+    ) -> CachedFeed:
+        """A public briefing's feed (or its key events) at the version in `state`; built
+        only on a miss."""
 
         def build() -> CachedFeed:
             briefing = timeline.briefing_by_slug(slug)
             document = model.briefing_feed(
                 briefing,
-                feed_queries.latest_published(briefing),
-                feed_queries.recent_retractions(briefing, utcnow() - TOMBSTONE_WINDOW),
+                feed_queries.latest_published(briefing, key_events=key_events),
+                feed_queries.recent_retractions(
+                    briefing, utcnow() - TOMBSTONE_WINDOW, key_events=key_events
+                ),
                 site=self.site,
+                key_events=key_events,
             )
             return serialize(
                 document,
                 fmt,
-                label=f"v{state.version}",
+                label=f"{'k' if key_events else 'v'}{state.version}",
                 last_modified=state.changed_at,
                 max_age=self.max_age,
             )
 
-        return self.cache.get_or_build(f"briefing/{state.briefing_id}", fmt, state.version, build)
+        scope = f"briefing/{state.briefing_id}{model.KEY_EVENTS_ID if key_events else ''}"
+        return self.cache.get_or_build(scope, fmt, state.version, build)
+
+    def series(
+        self, slug: str, state: SeriesVersion, fmt: str, *, key_events: bool = False
+    ) -> CachedFeed:
+        """A series' feed (or its key events) across its public editions, at the version
+        in `state`, which moves with every change to any edition."""
+
+        def build() -> CachedFeed:
+            found = series.series_by_slug(slug)
+            editions = series.editions(found)
+            document = model.series_feed(
+                found,
+                editions,
+                feed_queries.latest_published(editions, key_events=key_events),
+                feed_queries.recent_retractions(
+                    editions, utcnow() - TOMBSTONE_WINDOW, key_events=key_events
+                ),
+                feed_queries.sources_credited(editions),
+                site=self.site,
+                key_events=key_events,
+            )
+            return serialize(
+                document,
+                fmt,
+                label=f"{'sk' if key_events else 'sv'}{state.version}",
+                last_modified=state.changed_at,
+                max_age=self.max_age,
+            )
+
+        scope = f"series/{state.series_id}{model.KEY_EVENTS_ID if key_events else ''}"
+        return self.cache.get_or_build(scope, fmt, state.version, build)
 
     def site_wide(self, state: SiteFeedState, fmt: str) -> CachedFeed:
         """The site-wide feed for the briefings `state` summarizes."""

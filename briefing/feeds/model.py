@@ -20,7 +20,7 @@ from typing import Any
 
 import lxml.html
 
-from briefing.models import Briefing, BriefingStatus, Media, Source, Update
+from briefing.models import Briefing, BriefingStatus, Media, Series, Source, Update
 from briefing.rendering.credit import credit_line, rights_line
 from briefing.rendering.markdown import excerpt
 from briefing.rendering.timefmt import clock_with_zone, day
@@ -28,6 +28,8 @@ from briefing.rendering.timefmt import clock_with_zone, day
 FORMATS = ("rss", "atom", "json")
 # How long an Atom feed keeps announcing a retraction (RFC 6721 tombstone).
 TOMBSTONE_WINDOW = timedelta(hours=48)
+# Appended to a feed's id for its key-events-only companion.
+KEY_EVENTS_ID = "/key-events"
 SUMMARY_LENGTH = 280
 # An RFC 4151 tagging entity: a domain name or email address, a comma, and a date.
 TAG_AUTHORITY = re.compile(
@@ -91,6 +93,13 @@ class Site:
         if slug is None:
             return self.link("feeds.site_feed", fmt=fmt)
         return self.link("feeds.briefing_feed", slug=slug, fmt=fmt)
+
+    def feed_urls(self, endpoint: str, slug: str) -> dict[str, str]:
+        """Format → URL of a briefing's or series' feed (`endpoint` in web/feeds.py)."""
+        return {fmt: self.link(f"feeds.{endpoint}", slug=slug, fmt=fmt) for fmt in FORMATS}
+
+    def series_url(self, slug: str) -> str:
+        return self.link("public.series_page", slug=slug)
 
     def media_url(self, filename: str) -> str:
         return self.link("media.media_file", name=filename)
@@ -198,10 +207,15 @@ def briefing_feed(
     retracted: Sequence[Update],
     *,
     site: Site,
+    key_events: bool = False,
 ) -> FeedDocument:
-    """One briefing's feed: its newest updates, its recent retractions, its credits."""
+    """One briefing's feed: its newest updates (or key events), its recent retractions,
+    its credits."""
     sources = tuple(_credit(s) for s in briefing.credited_sources)
-    subtitle = xml_text(briefing.standfirst) or f"Live coverage: {xml_text(briefing.title)}"
+    title = xml_text(briefing.title)
+    subtitle = xml_text(briefing.standfirst) or f"Live coverage: {title}"
+    if key_events:
+        subtitle = f"The key events of {title}."
     ended_at = briefing.ended_at if briefing.status == BriefingStatus.ENDED else None
     if ended_at is not None:
         subtitle += (
@@ -209,11 +223,13 @@ def briefing_feed(
             f" at {clock_with_zone(ended_at, briefing.timezone)}."
         )
     return FeedDocument(
-        id=site.tag(f"briefing/{briefing.id}"),
-        title=xml_text(briefing.title),
+        id=site.tag(f"briefing/{briefing.id}{KEY_EVENTS_ID if key_events else ''}"),
+        title=f"{title}: key events" if key_events else title,
         subtitle=subtitle,
         home_url=site.briefing_url(briefing.slug),
-        urls={fmt: site.feed_url(briefing.slug, fmt) for fmt in FORMATS},
+        urls=site.feed_urls(
+            "briefing_key_events" if key_events else "briefing_feed", briefing.slug
+        ),
         updated=briefing.changed_at,
         author=Person(xml_text(site.name), site.url),
         rights=_rights(site, sources),
@@ -225,6 +241,42 @@ def briefing_feed(
         source_scheme=site.tag("source"),
         ended_at=ended_at,
         status=briefing.status.value,
+    )
+
+
+def series_feed(
+    series: Series,
+    editions: Sequence[Briefing],
+    updates: Sequence[Update],
+    retracted: Sequence[Update],
+    sources: Sequence[Source],
+    *,
+    site: Site,
+    key_events: bool = False,
+) -> FeedDocument:
+    """A series' feed: the newest updates (or key events) across its editions, newest
+    first, each entry naming its edition."""
+    credits = tuple(_credit(s) for s in sources)
+    title = xml_text(series.title)
+    subtitle = xml_text(series.description) or f"Every edition of {title}."
+    if key_events:
+        subtitle = f"The key events of every edition of {title}."
+    return FeedDocument(
+        id=site.tag(f"series/{series.id}{KEY_EVENTS_ID if key_events else ''}"),
+        title=f"{title}: key events" if key_events else title,
+        subtitle=subtitle,
+        home_url=site.series_url(series.slug),
+        urls=site.feed_urls("series_key_events" if key_events else "series_feed", series.slug),
+        updated=series.changed_at,
+        author=Person(xml_text(site.name), site.url),
+        rights=_rights(site, credits),
+        sources=credits,
+        # The newest edition's: editions of one story are written in one language.
+        language=editions[0].language if editions else None,
+        entries=tuple(_entry(u, u.briefing, site, in_site_feed=True) for u in updates),
+        tombstones=tuple(Tombstone(site.entry_id(u.id), _retracted_at(u)) for u in retracted),
+        hub_url=site.hub_url,
+        source_scheme=site.tag("source"),
     )
 
 
@@ -257,6 +309,7 @@ def site_feed(
 
 
 def _entry(item: Update, briefing: Briefing, site: Site, *, in_site_feed: bool) -> Entry:
+    """`in_site_feed`: in a feed of several briefings, where an entry names its own."""
     published = item.published_at or item.created_at
     updated = max(published, item.edited_at or published)
     url = site.update_url(briefing.slug, item.id)

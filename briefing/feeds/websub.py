@@ -22,7 +22,7 @@ from flask import Flask
 from briefing.feeds.model import FORMATS, Site
 from briefing.live import subscribe_after_commit
 from briefing.models import ChangeKind
-from briefing.services import changes
+from briefing.services import changes, series
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +104,24 @@ class HubPinger:
                     self._cond.notify_all()
 
     def _topics(self, rings: Sequence[tuple[int, int]]) -> list[str]:
-        """Feed URLs changed by these rings: the briefing's three and the site-wide three."""
+        """Feed URLs changed by these rings: each briefing's three and its key events' three,
+        those of its series, and the site-wide three."""
         with self.app.app_context():
             logged = changes.logged_changes(rings)
             slugs = sorted({slug for slug, kind in logged if kind in FEED_CHANGES})
             if not slugs:
                 return []
             # URLs are built from the app's route table, so inside its context.
-            return [self.site.feed_url(slug, fmt) for slug in [*slugs, None] for fmt in FORMATS]
+            topics = [self.site.feed_url(slug, fmt) for slug in [*slugs, None] for fmt in FORMATS]
+            in_series = series.series_of(slugs)
+            for endpoint, scope in (
+                ("briefing_key_events", slugs),
+                ("series_feed", in_series),
+                ("series_key_events", in_series),
+            ):
+                for slug in scope:
+                    topics += self.site.feed_urls(endpoint, slug).values()
+            return topics
 
     def _publish(self, topics: list[str]) -> None:
         pending, delay = topics, self.retry_delay

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from briefing.extensions import db
 from briefing.models.base import UTCDateTime, utcnow
 from briefing.models.media import Media
+from briefing.models.series import Series
 from briefing.models.source import Source
 
 # Every source credited by a published update of the briefing, kept current at write time so
@@ -61,8 +62,12 @@ class Briefing(db.Model):  # type: ignore[name-defined]
 
     # The photo shown under the title and in link previews (og:image, JSON-LD image).
     lead_media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
+    # The running story this briefing is one edition of; editions follow each other by
+    # `opened_at`.
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"), index=True)
 
     lead_media: Mapped[Media | None] = relationship(lazy="joined")
+    series: Mapped[Series | None] = relationship(lazy="joined")
     credited_sources: Mapped[list[Source]] = relationship(
         secondary=briefing_sources, order_by=func.lower(Source.name)
     )

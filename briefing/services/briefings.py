@@ -8,14 +8,16 @@ from typing import Any
 from sqlalchemy import select
 
 from briefing.extensions import db
-from briefing.models import Briefing, BriefingStatus, ChangeKind, Media, Role, User
+from briefing.models import Briefing, BriefingStatus, ChangeKind, Media, Role, Series, User
 from briefing.models.base import utcnow
 from briefing.rendering.markdown import render_markdown
+from briefing.rendering.timefmt import local
 from briefing.services import checks
 from briefing.services.changes import record_change
 from briefing.services.checks import UNSET
 from briefing.services.idempotency import Idempotency, remember
-from briefing.services.permissions import require_role
+from briefing.services.permissions import Actor, require_role
+from briefing.services.series import current_edition, lineup_moved, series_field
 from briefing.services.transactions import verb
 
 TITLE_MAX = 200
@@ -44,10 +46,12 @@ def create_briefing(
     opened_at: datetime | None = None,
     idempotency: Idempotency | None = None,
     lead_media: int | None = None,
+    series: str | None = None,
 ) -> Briefing:
     """A new briefing; a live one starts its coverage now, or at `opened_at` when it is
     set up after the fact (imports, the demo). With `idempotency`, its key is stored with
-    the briefing (see services/idempotency.py)."""
+    the briefing (see services/idempotency.py). `series` names (by slug) the series it is
+    an edition of."""
     require_role(actor, Role.EDITOR, "create briefings")
     errors = checks.Collector()
     title = checks.line(errors, "title", title, max_length=TITLE_MAX, required=True)
@@ -66,6 +70,7 @@ def create_briefing(
     if opened_at is not None:
         opened_at = checks.moment(errors, "opened_at", opened_at, allow_future=False)
     lead_media = _lead_media(errors, lead_media)
+    series_id = series_field(errors, "series", series)
     errors.raise_if_any()
 
     now = utcnow()
@@ -80,6 +85,7 @@ def create_briefing(
         language=language,
         opened_at=(opened_at or now) if status == BriefingStatus.LIVE else None,
         lead_media_id=lead_media,
+        series_id=series_id,
         created_at=now,
         version=0,
         changed_at=now,
@@ -87,6 +93,7 @@ def create_briefing(
     db.session.add(briefing)
     db.session.flush()
     record_change(briefing, ChangeKind.BRIEFING_CHANGED)
+    lineup_moved(briefing, {"series_id"}, was_in=None)
     remember(idempotency, actor, briefing)
     db.session.commit()
     return briefing
@@ -104,9 +111,11 @@ def change_briefing(
     language: str = UNSET,
     status: BriefingStatus = UNSET,
     lead_media: int | None = UNSET,
+    series: str | None = UNSET,
 ) -> Briefing:
     """Change any of the given fields; go live, end or reopen through `status`; show a
-    photo under the title with `lead_media` (a media id, or None for none)."""
+    photo under the title with `lead_media` (a media id, or None for none); make it an
+    edition of a series with `series` (a slug, or None for none)."""
     require_role(actor, Role.EDITOR, "change briefings")
     errors = checks.Collector()
     values: dict[str, Any] = {}
@@ -130,12 +139,22 @@ def change_briefing(
         values["status"] = status
     if lead_media is not UNSET:
         values["lead_media_id"] = _lead_media(errors, lead_media)
+    if series is not UNSET:
+        values["series_id"] = series_field(errors, "series", series)
     errors.raise_if_any()
 
     changed = {k: v for k, v in values.items() if getattr(briefing, k) != v}
     if not changed:
         return briefing
+    _apply(briefing, changed)
+    db.session.commit()
+    return briefing
+
+
+def _apply(briefing: Briefing, changed: dict[str, Any]) -> None:
+    """Write checked changes of a briefing and log them, in the caller's transaction."""
     now = utcnow()
+    was_in = briefing.series_id
     for name, value in changed.items():
         setattr(briefing, name, value)
     if "summary" in changed:
@@ -148,7 +167,51 @@ def change_briefing(
         elif briefing.status == BriefingStatus.ENDED:
             briefing.ended_at = now
             kind = ChangeKind.BRIEFING_ENDED
+    if "series_id" in changed:
+        db.session.flush()
+        db.session.expire(briefing, ["series"])
     record_change(briefing, kind)
+    lineup_moved(briefing, set(changed), was_in=was_in)
+
+
+@verb
+def next_edition(series: Series, *, actor: Actor, title: str | None = None) -> Briefing:
+    """End the series' current live edition and open the next one live, carrying over the
+    summary box, standfirst, time zone and language. Its title defaults to the series'
+    title and today's date in the edition's time zone."""
+    require_role(actor, Role.EDITOR, "open editions")
+    previous = current_edition(series)
+    timezone = previous.timezone if previous else "UTC"
+    today = local(utcnow(), timezone).date()
+    errors = checks.Collector()
+    if title is None or not title.strip():
+        title = f"{series.title}: {today.day} {today:%B %Y}"
+    title = checks.line(errors, "title", title, max_length=TITLE_MAX, required=True)
+    errors.raise_if_any()
+
+    if previous is not None and previous.status == BriefingStatus.LIVE:
+        _apply(previous, {"status": BriefingStatus.ENDED})
+    summary = previous.summary if previous else ""
+    now = utcnow()
+    briefing = Briefing(
+        slug=unique_slug(checks.slugify(f"{series.slug} {today.isoformat()}")),
+        title=title,
+        standfirst=previous.standfirst if previous else "",
+        summary=summary,
+        summary_html=render_markdown(summary),
+        status=BriefingStatus.LIVE,
+        timezone=timezone,
+        language=previous.language if previous else "en",
+        opened_at=now,
+        series_id=series.id,
+        created_at=now,
+        version=0,
+        changed_at=now,
+    )
+    db.session.add(briefing)
+    db.session.flush()
+    record_change(briefing, ChangeKind.BRIEFING_CHANGED)
+    lineup_moved(briefing, {"series_id"}, was_in=None)
     db.session.commit()
     return briefing
 
@@ -169,8 +232,4 @@ def slug_taken(slug: str) -> bool:
 
 
 def unique_slug(base: str) -> str:
-    candidate, n = base, 2
-    while slug_taken(candidate):
-        candidate = f"{base}-{n}"
-        n += 1
-    return candidate
+    return checks.unique_slug(base, slug_taken)

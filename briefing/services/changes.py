@@ -16,7 +16,7 @@ from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from briefing.extensions import db
-from briefing.models import Briefing, BriefingStatus, Change, ChangeKind, Update
+from briefing.models import Briefing, BriefingStatus, Change, ChangeKind, Series, Update
 from briefing.models.base import utcnow
 
 PENDING_RINGS = "briefing.pending_rings"
@@ -38,6 +38,8 @@ def record_change(briefing: Briefing, kind: ChangeKind, subject: Update | None =
     ).scalar_one()
     set_committed_value(briefing, "version", seq)
     set_committed_value(briefing, "changed_at", now)
+    if briefing.series_id is not None:
+        touch_series(briefing.series_id, now=now)
     if subject is not None and subject.id is None:
         db.session.flush()
     change = Change(
@@ -50,6 +52,18 @@ def record_change(briefing: Briefing, kind: ChangeKind, subject: Update | None =
     db.session.add(change)
     db.session.info.setdefault(PENDING_RINGS, set()).add((briefing.id, seq))
     return change
+
+
+def touch_series(series_id: int, *, now: datetime, lineup: bool = False) -> None:
+    """Move the series' version (its page and feeds show every edition's changes) and, with
+    `lineup`, what its editions' pages show of it (services/series.py says when)."""
+    values: dict[str, object] = {"version": Series.version + 1, "changed_at": now}
+    if lineup:
+        values["lineup"] = Series.lineup + 1
+    db.session.execute(
+        update(Series).where(Series.id == series_id).values(**values),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def changes_since(briefing_id: int, seq: int, limit: int = 500) -> list[Change]:
@@ -97,17 +111,24 @@ class BriefingVersion:
     timezone: str
     # Pages speak it (their interface language, `lang` and `dir`).
     language: str
+    # What an edition's page shows of its series (its neighbours); None outside a series.
+    series_lineup: int | None = None
 
 
 # Built once: on a cached response, building the statement would cost more than running it.
-_VERSION = select(
-    Briefing.id,
-    Briefing.status,
-    Briefing.version,
-    Briefing.changed_at,
-    Briefing.timezone,
-    Briefing.language,
-).where(Briefing.slug == bindparam("slug"))
+_VERSION = (
+    select(
+        Briefing.id,
+        Briefing.status,
+        Briefing.version,
+        Briefing.changed_at,
+        Briefing.timezone,
+        Briefing.language,
+        Series.lineup,
+    )
+    .outerjoin(Series, Series.id == Briefing.series_id)
+    .where(Briefing.slug == bindparam("slug"))
+)
 
 
 def briefing_version(slug: str) -> BriefingVersion | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -121,3 +122,12 @@ def slugify(title: str, max_length: int = 60) -> str:
             break
         out = candidate
     return out or "briefing"
+
+
+def unique_slug(base: str, taken: Callable[[str], bool]) -> str:
+    """`base`, or `base-2`, `base-3` … whichever `taken` says is free."""
+    candidate, n = base, 2
+    while taken(candidate):
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate

@@ -70,16 +70,21 @@ def site_feed_briefings(now: datetime) -> list[Briefing]:
     )
 
 
-def latest_published(scope: Briefing | Sequence[Briefing], n: int = FEED_ENTRIES) -> list[Update]:
-    """The newest `n` published updates of a briefing, or merged across briefings, newest
-    first and fully loaded. Each briefing's newest are found by its timeline index, so the
-    cost does not grow with the number of updates."""
+def latest_published(
+    scope: Briefing | Sequence[Briefing], n: int = FEED_ENTRIES, *, key_events: bool = False
+) -> list[Update]:
+    """The newest `n` published updates (with `key_events`, key events only) of a briefing,
+    or merged across briefings, newest first and fully loaded. Each briefing's newest are
+    found by its timeline index, so the cost does not grow with the number of updates."""
     newest_first = (Update.published_at.desc(), Update.id.desc())
+    shown = [Update.status == UpdateStatus.PUBLISHED]
+    if key_events:
+        shown.append(Update.key_event.is_(True))
     if isinstance(scope, Briefing):
         return list(
             db.session.scalars(
                 select(Update)
-                .where(Update.briefing_id == scope.id, Update.status == UpdateStatus.PUBLISHED)
+                .where(Update.briefing_id == scope.id, *shown)
                 .order_by(*newest_first)
                 .limit(n)
                 .options(*eager_loads())
@@ -92,7 +97,7 @@ def latest_published(scope: Briefing | Sequence[Briefing], n: int = FEED_ENTRIES
     for briefing in scope:
         top = (
             select(Update.id, Update.published_at)
-            .where(Update.briefing_id == briefing.id, Update.status == UpdateStatus.PUBLISHED)
+            .where(Update.briefing_id == briefing.id, *shown)
             .order_by(*newest_first)
             .limit(n)
             .subquery()
@@ -109,14 +114,21 @@ def latest_published(scope: Briefing | Sequence[Briefing], n: int = FEED_ENTRIES
 
 
 def recent_retractions(
-    scope: Briefing | Sequence[Briefing], since: datetime, n: int = FEED_ENTRIES
+    scope: Briefing | Sequence[Briefing],
+    since: datetime,
+    n: int = FEED_ENTRIES,
+    *,
+    key_events: bool = False,
 ) -> list[Update]:
-    """Updates that readers saw and that were retracted at or after `since`, newest first."""
+    """Updates that readers saw (with `key_events`, as key events) and that were retracted
+    at or after `since`, newest first."""
     query = select(Update).where(
         Update.status == UpdateStatus.DELETED,
         Update.published_at.is_not(None),
         Update.deleted_at >= since,
     )
+    if key_events:
+        query = query.where(Update.key_event.is_(True))
     if isinstance(scope, Briefing):
         query = query.where(Update.briefing_id == scope.id)
     else:

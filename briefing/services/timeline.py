@@ -176,7 +176,7 @@ def all_updates_page(
         query = query.where(
             or_(Update.status == UpdateStatus.PUBLISHED, Update.author_id == drafts_of)
         )
-    return _newest_first(query, Update, cursor, limit)
+    return newest_first(query, Update, cursor, limit)
 
 
 def briefings_page(*, cursor: str | None, limit: int, public: bool = True) -> Page[Briefing]:
@@ -184,12 +184,10 @@ def briefings_page(*, cursor: str | None, limit: int, public: bool = True) -> Pa
     query = select(Briefing)
     if public:
         query = query.where(Briefing.status != BriefingStatus.DRAFT)
-    return _newest_first(query, Briefing, cursor, limit)
+    return newest_first(query, Briefing, cursor, limit)
 
 
-def _newest_first(
-    query: Any, model: type[Briefing] | type[Update], cursor: str | None, limit: int
-) -> Page[Any]:
+def newest_first(query: Any, model: Any, cursor: str | None, limit: int) -> Page[Any]:
     """Keyset pagination on id: the cursor is the last id of the previous page."""
     if cursor:
         digits = cursor.isascii() and cursor.isdigit() and len(cursor) <= 10
@@ -229,19 +227,40 @@ class KeyEvent:
         return title_text(self.headline, self.body_text)
 
 
+def _key_events(*where: Any) -> Any:
+    """A statement for (briefing id, then KeyEvent's fields) of published key events,
+    newest first."""
+    return (
+        select(
+            Update.briefing_id,
+            Update.id,
+            Update.version,
+            Update.headline,
+            Update.body_text,
+            Update.published_at,
+        )
+        .where(*where, Update.status == UpdateStatus.PUBLISHED, Update.key_event.is_(True))
+        .order_by(Update.published_at.desc(), Update.id.desc())
+    )
+
+
 def key_events(briefing: Briefing, limit: int = 50) -> list[KeyEvent]:
     """Key events newest first."""
-    rows = db.session.execute(
-        select(Update.id, Update.version, Update.headline, Update.body_text, Update.published_at)
-        .where(
-            Update.briefing_id == briefing.id,
-            Update.status == UpdateStatus.PUBLISHED,
-            Update.key_event.is_(True),
-        )
-        .order_by(Update.published_at.desc(), Update.id.desc())
-        .limit(limit)
-    )
-    return [KeyEvent(*row) for row in rows]
+    rows = db.session.execute(_key_events(Update.briefing_id == briefing.id).limit(limit))
+    return [KeyEvent(*row[1:]) for row in rows]
+
+
+def key_events_of(briefings: Collection[Briefing], limit: int = 50) -> dict[int, list[KeyEvent]]:
+    """Each briefing's key events, newest first (at most `limit` each), in one query."""
+    if not briefings:
+        return {}
+    rows = db.session.execute(_key_events(Update.briefing_id.in_([b.id for b in briefings])))
+    found: dict[int, list[KeyEvent]] = {}
+    for row in rows:
+        held = found.setdefault(row[0], [])
+        if len(held) < limit:
+            held.append(KeyEvent(*row[1:]))
+    return found
 
 
 def sources_used(briefing: Briefing) -> list[Source]:
@@ -316,6 +335,21 @@ def public_briefings(now: datetime, limit: int = 50) -> list[IndexEntry]:
     entries = [IndexEntry(b, aware_utc(last), n or 0) for b, last, n in rows]
     entries.sort(key=lambda e: e.briefing.status != BriefingStatus.LIVE)
     return entries
+
+
+def current_editions(entries: list[IndexEntry]) -> list[IndexEntry]:
+    """The index's entries with each series shown once, by its first entry (live ones come
+    first, then the most recently changed): its earlier editions are on the series page."""
+    seen: set[int] = set()
+    kept = []
+    for entry in entries:
+        series_id = entry.briefing.series_id
+        if series_id is not None:
+            if series_id in seen:
+                continue
+            seen.add(series_id)
+        kept.append(entry)
+    return kept
 
 
 def revisions_of(item: Update) -> list[Revision]:

@@ -32,6 +32,7 @@ LOST_RACE = "This request conflicted with a simultaneous change; send it again."
 RACES = frozenset(
     {
         "uq_briefings_slug",
+        "uq_series_slug",
         "uq_sources_slug",
         "uq_users_email",
         "uq_updates_one_pinned_per_briefing",

@@ -1,4 +1,4 @@
-"""Reader-facing pages: index, live page, permalink, health.
+"""Reader-facing pages: index, live page, permalink, series, health.
 
 Each page is rendered once per version of what it shows and served from memory after that
 (web/caching.py): a request costs one indexed lookup of the version.
@@ -6,21 +6,22 @@ Each page is rendered once per version of what it shows and served from memory a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from briefing import database
-from briefing.models import Briefing, BriefingStatus, Update
+from briefing.models import Briefing, BriefingStatus, Series, Update
 from briefing.models.base import utcnow
-from briefing.services import changes, feed_queries, timeline
+from briefing.services import changes, feed_queries, series, timeline
 from briefing.services.changes import BriefingVersion
 from briefing.services.errors import NotFound
 from briefing.web.caching import cached
 from briefing.web.i18n import reader_locale, use_locale
 from briefing.web.routing import absolute_url
-from briefing.web.structured_data import blog_posting, live_blog_posting
+from briefing.web.structured_data import blog_posting, creative_work_series, live_blog_posting
 from briefing.web.templating import photo_url, reader_day, reader_slot
 
 bp = Blueprint("public", __name__)
@@ -36,7 +37,10 @@ def index() -> Any:
         "index",
         "index",
         (state.briefings, state.versions, state.changed_at, slot),
-        lambda: render_template("public/index.html", entries=timeline.public_briefings(now)),
+        lambda: render_template(
+            "public/index.html",
+            entries=timeline.current_editions(timeline.public_briefings(now)),
+        ),
         last_modified=max(state.changed_at or EPOCH, slot_began),
     )
 
@@ -51,13 +55,14 @@ def public_state(slug: str) -> BriefingVersion:
 
 def _page(state: BriefingVersion, key: str, render: Any) -> Response:
     """A page of one briefing, in its language: its bytes hold for this version, this
-    interface language and this local day."""
+    interface language, this local day and, for an edition of a series, the lineup of its
+    series (its previous and next links)."""
     day, day_began = reader_day(utcnow(), state.timezone)
     use_locale(reader_locale(state.language))
     return cached(
         f"b{state.briefing_id}",
         key,
-        (state.version, day),
+        (state.version, state.series_lineup, day),
         render,
         last_modified=max(state.changed_at, day_began),
     )
@@ -88,6 +93,7 @@ def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bo
         page = timeline.updates_page(
             briefing, cursor=cursor, oldest_first=oldest_first, limit=limit
         )
+    edition = _edition(briefing)
     structured = live_blog_posting(
         briefing,
         ([pinned] if pinned else []) + page.items,
@@ -97,10 +103,12 @@ def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bo
             "public.briefing_page", slug=briefing.slug, _anchor=f"update-{update_id}"
         ),
         photo_url=photo_url,
+        part_of=edition.part_of,
     )
     return render_template(
         "public/briefing.html",
         briefing=briefing,
+        edition=edition,
         pinned=pinned,
         page=page,
         oldest_first=oldest_first,
@@ -134,6 +142,7 @@ def update_page(slug: str, update_id: int) -> Any:
         return render_template(
             "public/update.html",
             briefing=briefing,
+            edition=_edition(briefing),
             update=item,
             context_cursor=timeline.cursor_including(item),
             structured={
@@ -147,6 +156,61 @@ def update_page(slug: str, update_id: int) -> Any:
         )
 
     return _page(state, f"update:{update_id}", render)
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Where a briefing stands in its series: its neighbours, and the series as JSON-LD."""
+
+    series: Series | None
+    previous: Briefing | None = None
+    next: Briefing | None = None
+
+    @property
+    def part_of(self) -> dict[str, Any] | None:
+        if self.series is None:
+            return None
+        return creative_work_series(
+            self.series, url=absolute_url("public.series_page", slug=self.series.slug)
+        )
+
+
+def _edition(briefing: Briefing) -> Edition:
+    if briefing.series is None:
+        return Edition(None)
+    around = series.neighbours(briefing)
+    return Edition(briefing.series, around.previous, around.next)
+
+
+@bp.get("/series/<slug:slug>")
+def series_page(slug: str) -> Any:
+    """A series' editions, newest first, each with its key events."""
+    state = series.series_version(slug)
+    slot, slot_began = reader_slot(utcnow())
+
+    def render() -> str:
+        found = series.series_by_slug(slug)
+        editions = series.editions(found)
+        key_events = timeline.key_events_of(editions)
+        return render_template(
+            "public/series.html",
+            series=found,
+            editions=[(b, key_events.get(b.id, [])) for b in editions],
+            structured={
+                "@context": "https://schema.org",
+                **creative_work_series(
+                    found, url=absolute_url("public.series_page", slug=found.slug)
+                ),
+            },
+        )
+
+    return cached(
+        f"s{state.series_id}",
+        "series",
+        (state.version, slot),
+        render,
+        last_modified=max(state.changed_at, slot_began),
+    )
 
 
 @bp.get("/healthz")

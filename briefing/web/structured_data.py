@@ -1,12 +1,12 @@
-"""schema.org LiveBlogPosting for a live page, beside its only caller (web/public.py): a pure
-function of already-loaded data."""
+"""schema.org LiveBlogPosting for a live page and CreativeWorkSeries for a series, beside
+their only caller (web/public.py): pure functions of already-loaded data."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from briefing.models import Briefing, BriefingStatus, Media, Update
+from briefing.models import Briefing, BriefingStatus, Media, Series, Update
 from briefing.rendering.timefmt import iso
 
 
@@ -18,9 +18,11 @@ def live_blog_posting(
     site_name: str,
     update_url: Callable[[int], str],
     photo_url: Callable[[Media], str],
+    part_of: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """`update_url(id)` is where the page shows an update (`…#update-<id>`); `photo_url`
-    gives a photo's absolute URL."""
+    gives a photo's absolute URL; `part_of` is the series of an edition
+    (`creative_work_series`)."""
     started = briefing.opened_at or briefing.created_at
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -38,11 +40,24 @@ def live_blog_posting(
             blog_posting(item, url=update_url(item.id), photo_url=photo_url) for item in updates
         ],
     }
+    if part_of is not None:
+        data["isPartOf"] = part_of
     if briefing.lead_media is not None:
         data["image"] = photo_url(briefing.lead_media)
     if briefing.status == BriefingStatus.ENDED and briefing.ended_at:
         data["coverageEndTime"] = iso(briefing.ended_at)
     return data
+
+
+def creative_work_series(series: Series, *, url: str) -> dict[str, Any]:
+    """A series as schema.org sees it: the editions' `isPartOf`, and the series page."""
+    return {
+        "@type": "CreativeWorkSeries",
+        "@id": url,
+        "url": url,
+        "name": series.title,
+        "description": series.description,
+    }
 
 
 def blog_posting(item: Update, *, url: str, photo_url: Callable[[Media], str]) -> dict[str, Any]:

@@ -13,11 +13,16 @@ from flask import current_app
 
 from briefing.models import BriefingStatus, Role, UpdateStatus
 from briefing.services import briefings as briefing_service
+from briefing.services import series as series_service
 from briefing.services import updates as update_service
 from tests.factories import create_account
 from tests.feeds.conftest import ATOM, SITE, fetch
 
-WAR_FEEDS = [f"{SITE}/briefings/war/feed.{fmt}" for fmt in ("rss", "atom", "json")]
+WAR_FEEDS = [
+    f"{SITE}/briefings/war/{kind}.{fmt}"
+    for kind in ("feed", "key-events")
+    for fmt in ("rss", "atom", "json")
+]
 SITE_FEEDS = [f"{SITE}/feed.{fmt}" for fmt in ("rss", "atom", "json")]
 
 
@@ -64,22 +69,38 @@ def test_publish_edit_and_retraction_each_ping_the_hub_with_every_affected_feed(
         assert hub.pings == [], "drafts and briefing settings change no feed entry"
 
         item = update_service.create_update(briefing, actor=editor, body="Published.")
-        assert hub.wait_for(6)
+        assert hub.wait_for(9)
         update_service.edit_update(item, actor=editor, version=item.version, body="Edited.")
-        assert hub.wait_for(12)
-        update_service.retract_update(item, actor=editor)
         assert hub.wait_for(18)
+        update_service.retract_update(item, actor=editor)
+        assert hub.wait_for(27)
         update_service.retract_update(draft, actor=editor)
         assert pinger.wait_idle(10)
 
-    assert len(hub.pings) == 18
+    assert len(hub.pings) == 27
     for ping in hub.pings:
         assert ping["method"] == "POST" and ping["path"] == "/hub"
         assert ping["content_type"] == "application/x-www-form-urlencoded"
         assert ping["form"]["hub.mode"] == ["publish"]
         assert len(ping["form"]["hub.url"]) == 1
     for n in range(3):
-        assert sorted(hub.topics()[6 * n : 6 * n + 6]) == sorted(WAR_FEEDS + SITE_FEEDS)
+        assert sorted(hub.topics()[9 * n : 9 * n + 9]) == sorted(WAR_FEEDS + SITE_FEEDS)
+
+
+def test_a_publish_in_an_edition_pings_its_series_feeds_too(with_hub, hub):
+    hub_app = with_hub(hub.url)
+    with hub_app.app_context():
+        editor, briefing = newsroom()
+        series_service.create_series(actor=editor, title="Ukraine", slug="ukraine")
+        briefing_service.change_briefing(briefing, actor=editor, series="ukraine")
+        update_service.create_update(briefing, actor=editor, body="Published.", key_event=True)
+        assert hub_app.extensions["briefing.websub"].wait_idle(10)
+    series_feeds = [
+        f"{SITE}/series/ukraine/{kind}.{fmt}"
+        for kind in ("feed", "key-events")
+        for fmt in ("rss", "atom", "json")
+    ]
+    assert sorted(hub.topics()) == sorted(WAR_FEEDS + SITE_FEEDS + series_feeds)
 
 
 def test_a_hub_error_is_retried(with_hub, hub):

@@ -70,7 +70,7 @@ def test_live_page_head_has_canonical_feeds_open_graph_and_live_blog_json_ld(
     per_briefing = {
         link.get("type"): link.get("href")
         for link in feeds
-        if link.get("href").startswith("/briefings/war")
+        if link.get("href").startswith("/briefings/war/feed.")
     }
     assert per_briefing == {
         "application/rss+xml": "/briefings/war/feed.rss",

@@ -30,7 +30,11 @@ def test_every_absolute_url_is_on_site_url_whatever_the_request_host(
     assert [u["url"] for u in structured["liveBlogUpdate"]] == [f"{page_url}#update-{item.id}"]
     # Links within the site stay relative to wherever the reader is.
     feeds = page.xpath("//link[@rel='alternate']/@href")
-    assert feeds == [f"{path}/feed.{fmt}" for path in ("", "/briefings/war") for fmt in FORMATS]
+    assert feeds == [
+        f"{path}.{fmt}"
+        for path in ("/feed", "/briefings/war/feed", "/briefings/war/key-events")
+        for fmt in FORMATS
+    ]
 
     permalink = html.fromstring(client.get(f"/briefings/war/updates/{item.id}").data)
     assert permalink.xpath("//link[@rel='canonical']/@href") == [update_url]

@@ -10,4 +10,12 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from briefing.web.api import auth, briefings, media, openapi, sources, updates  # noqa: E402, F401
+from briefing.web.api import (  # noqa: E402, F401
+    auth,
+    briefings,
+    media,
+    openapi,
+    series,
+    sources,
+    updates,
+)

@@ -17,6 +17,7 @@ from briefing.web.api.input import (
     ABSENT,
     ListQuery,
     MaybeId,
+    MaybeSlug,
     OneOf,
     RequestBody,
     Text,
@@ -43,6 +44,7 @@ class BriefingChange(RequestBody):
     timezone: Text = ABSENT
     language: Text = ABSENT
     lead_media: MaybeId = ABSENT
+    series: MaybeSlug = ABSENT
 
 
 class BriefingCreate(BriefingChange):

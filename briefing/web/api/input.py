@@ -224,6 +224,11 @@ MaybeId = Annotated[
     PositiveInteger | None,
     _refused(f"Must be null or a whole number from 1 to {INTEGER_MAX}."),
 ]
+MaybeSlug = Annotated[
+    Text | None,
+    _refused("Must be null or a string."),
+    WithJsonSchema({"type": ["string", "null"]}),
+]
 Moment = Annotated[
     AwareDatetime,
     BeforeValidator(_from_iso),

@@ -137,7 +137,7 @@ ERRORS = {
         STATUS_BY_ERROR[Forbidden], "The token's user has too low a role for this."
     ),
     "NotFound": ErrorResponse(
-        STATUS_BY_ERROR[NotFound], "No such briefing, update, source or photo."
+        STATUS_BY_ERROR[NotFound], "No such briefing, update, series, source or photo."
     ),
     "Conflict": ErrorResponse(
         STATUS_BY_ERROR[Conflict],

@@ -1,4 +1,4 @@
-"""What the API says about briefings, updates and sources (SPEC §7).
+"""What the API says about briefings, updates, series and sources (SPEC §7, §13).
 
 Each representation is a pydantic model: it shapes the JSON (fields in the order declared)
 and is the schema the OpenAPI document shows, so the two change together. The models are
@@ -93,6 +93,7 @@ class Briefing(Representation):
     version: int = Field(description="Bumped by every change.")
     url: Url = Field(description="The public live page.")
     lead_media: int | None = Field(description="The id of the photo under the title, if any.")
+    series: Slug | None = Field(description="The slug of the series it is an edition of, if any.")
 
 
 class Update(Representation):
@@ -116,6 +117,17 @@ class Update(Representation):
         description="Public correction note shown under an edited update ('' if none)."
     )
     media: list[Media] = Field(description="The photos the body shows, in order.")
+
+
+class Series(Representation):
+    """A series: the editions (briefings) of a running story, one after another."""
+
+    slug: Slug
+    title: str
+    description: str
+    created_at: Time
+    version: int = Field(description="Bumped by every change to the series or its editions.")
+    url: Url = Field(description="The public series page.")
 
 
 class Source(Representation):
@@ -143,6 +155,10 @@ class BriefingList(Listing[Briefing]):
 
 class UpdateList(Listing[Update]):
     """A page of updates."""
+
+
+class SeriesList(Listing[Series]):
+    """A page of series."""
 
 
 class SourceList(Listing[Source]):
@@ -177,7 +193,16 @@ def represent_briefing(briefing: models.Briefing) -> Briefing:
         briefing,
         url=absolute_url("public.briefing_page", slug=briefing.slug),
         lead_media=briefing.lead_media_id,
+        series=briefing.series.slug if briefing.series else None,
     )
+
+
+def series_json(series: models.Series) -> dict[str, Any]:
+    return _json(represent_series(series))
+
+
+def represent_series(series: models.Series) -> Series:
+    return Series.of(series, url=absolute_url("public.series_page", slug=series.slug))
 
 
 def represent_media(item: models.Media) -> Media:

@@ -106,6 +106,8 @@ class SettingsForm(FlaskForm):
     language = StringField(_l("Language (BCP 47)"))
     # A photo's id, or "" for none; the choices are the recent uploads (settings.py).
     lead_media = SelectField(_l("Lead photo"), validate_choice=False)
+    # A series' slug, or "" for none; the choices are every series (settings.py).
+    series = SelectField(_l("Series"), validate_choice=False)
 
     def __init__(self, *args: object, current_timezone: str = "UTC", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -118,6 +120,10 @@ class SettingsForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = HiddenField()
+
+
+class NextEditionForm(FlaskForm):
+    title = StringField(_l("Title of the next edition"))
 
 
 ROLE_CHOICES = [SelectChoice(r.value, ROLE_NAMES[r.value]) for r in Role]

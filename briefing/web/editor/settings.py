@@ -1,4 +1,5 @@
-"""A briefing's settings: title, standfirst, summary box, timezone; go live, end, reopen."""
+"""A briefing's settings: title, standfirst, summary box, timezone, series; go live, end,
+reopen; open the next edition of its series."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 
 from briefing.models import Briefing, BriefingStatus, Role
 from briefing.rendering.markdown import render_markdown
-from briefing.services import briefings, media, timeline
+from briefing.services import briefings, media, series, timeline
 from briefing.services.errors import Invalid
 from briefing.web.editor import bp, wants_json
 from briefing.web.editor.auth import actor, requires
-from briefing.web.editor.forms import SettingsForm, StatusForm, show_errors
+from briefing.web.editor.forms import NextEditionForm, SettingsForm, StatusForm, show_errors
 
 STATUS_MESSAGES = {
     BriefingStatus.LIVE: _l("The briefing is live: readers can see it."),
@@ -31,6 +32,7 @@ def settings(slug: str) -> Any:
     if request.method == "GET":
         form = SettingsForm(formdata=None, obj=briefing, current_timezone=briefing.timezone)
         form.lead_media.data = str(briefing.lead_media_id or "")
+        form.series.data = briefing.series.slug if briefing.series else ""
         return _page(briefing, form)
     form = SettingsForm(current_timezone=briefing.timezone)
     if request.form.get("action") == "preview":  # without JavaScript
@@ -46,6 +48,7 @@ def settings(slug: str) -> Any:
                 timezone=form.timezone.data or "",
                 language=form.language.data or "",
                 lead_media=_photo_id(form.lead_media.data),
+                series=form.series.data or None,
             )
         except Invalid as error:
             show_errors(form, error)
@@ -84,6 +87,34 @@ def change_status(slug: str) -> Any:
     return redirect(url_for("editor.settings", slug=slug))
 
 
+@bp.route("/briefings/<slug:slug>/next-edition", methods=["GET", "POST"])
+@requires(Role.EDITOR)
+def next_edition(slug: str) -> Any:
+    """GET asks for confirmation; POST ends this series' current edition and opens the
+    next one live, then shows its console."""
+    briefing = timeline.briefing_by_slug(slug, public=False)
+    if briefing.series is None:
+        raise Invalid.field("series", _("This briefing is in no series."))
+    form = NextEditionForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            opened = briefings.next_edition(
+                briefing.series, actor=actor(), title=form.title.data or None
+            )
+        except Invalid as error:
+            show_errors(form, error)
+            status = 422
+        else:
+            flash(_("The next edition is live: %(title)s.", title=opened.title), "success")
+            return redirect(url_for("editor.console", slug=opened.slug))
+    current = series.current_edition(briefing.series)
+    page = render_template(
+        "editor/next_edition.html", briefing=briefing, current=current, form=form
+    )
+    return page, status
+
+
 def _photo_id(value: str | None) -> int | None:
     if not value:
         return None
@@ -108,6 +139,9 @@ def _page(
             ),
         )
         for photo in photos
+    ]
+    form.series.choices = [("", _("In no series"))] + [
+        (found.slug, found.title) for found in series.all_series()
     ]
     return render_template(
         "editor/settings.html", briefing=briefing, form=form, preview=preview

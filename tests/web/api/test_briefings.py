@@ -117,6 +117,7 @@ def test_reading_a_briefing_returns_every_field(api, briefing):
         "version": briefing.version,
         "url": "https://news.example.org/briefings/war",
         "lead_media": None,
+        "series": None,
     }
 
 

@@ -7,13 +7,15 @@ from typing import Any
 import pytest
 
 from briefing.models import Role, UpdateStatus
+from briefing.services import briefings as briefing_service
 from briefing.services import users as user_service
 from briefing.services.permissions import OPERATOR
 from briefing.web.errors import CSRF_EXPIRED
 from tests.web.editor.conftest import JSON, Newsroom, texts
 
 # (method, URL, role needed, form data). {draft} is a contributor's draft, {published} a
-# published update, {user} another account, {token} its API token.
+# published update, {user} another account, {token} its API token; the briefing is an
+# edition of a series.
 B = "/editor/briefings/war"
 ROUTES: list[tuple[str, str, Role, dict[str, Any]]] = [
     ("POST", "/editor/language", Role.CONTRIBUTOR, {"language": "uk"}),
@@ -35,6 +37,8 @@ ROUTES: list[tuple[str, str, Role, dict[str, Any]]] = [
      {"title": "War", "timezone": "Europe/Kyiv", "language": "en"}),
     ("POST", B + "/settings/preview", Role.EDITOR, {"summary": "- One"}),
     ("POST", B + "/status", Role.EDITOR, {"status": "ended"}),
+    ("GET", B + "/next-edition", Role.EDITOR, {}),
+    ("POST", B + "/next-edition", Role.EDITOR, {"title": "War: day 2"}),
     ("GET", "/editor/admin/users", Role.ADMIN, {}),
     ("POST", "/editor/admin/users", Role.ADMIN,
      {"email": "new@newsroom.example", "display_name": "New", "role": "editor",
@@ -55,7 +59,9 @@ OPEN = {"editor.login", "editor.logout"}
 
 
 @pytest.fixture
-def world(app, briefing, make_update, make_user, contributor) -> dict[str, int]:
+def world(app, briefing, make_update, make_user, make_series, contributor) -> dict[str, int]:
+    make_series(slug="war-series")
+    briefing_service.change_briefing(briefing, actor=OPERATOR, series="war-series")
     draft = make_update(briefing, actor=contributor, status=UpdateStatus.DRAFT)
     published = make_update(briefing)
     other = make_user(Role.CONTRIBUTOR)
