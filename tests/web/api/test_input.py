@@ -118,8 +118,12 @@ WRONG_TYPES = [
     ({"body": "x", "sources": ["reuters", 5]}, "sources", "Must be a list of strings."),
     ({"body": "x", "sources": [["reuters"]]}, "sources", "Must be a list of strings."),
     ({"body": "x", "sources": {"reuters": True}}, "sources", "Must be a list of strings."),
-    ({"body": "x", "status": 1}, "status", "Must be one of: draft, published."),
-    ({"body": "x", "status": "PUBLISHED"}, "status", "Must be one of: draft, published."),
+    ({"body": "x", "status": 1}, "status", "Must be one of: draft, scheduled, published."),
+    (
+        {"body": "x", "status": "PUBLISHED"},
+        "status",
+        "Must be one of: draft, scheduled, published.",
+    ),
 ]
 
 

@@ -253,7 +253,17 @@ def test_posting_to_an_ended_briefing_is_refused(api, briefing, editor):
         ({"body": "   "}, "body"),
         ({"body": "x" * 100_001}, "body"),
         ({"body": "x", "headline": "h" * 201}, "headline"),
-        ({"body": "x", "status": "scheduled"}, "status"),
+        ({"body": "x", "status": "scheduled"}, "publish_at"),
+        (
+            {"body": "x", "status": "scheduled", "publish_at": "2020-01-01T00:00:00+00:00"},
+            "publish_at",
+        ),
+        (
+            {"body": "x", "status": "scheduled", "publish_at": "2999-01-01T00:00:00+00:00"},
+            "publish_at",
+        ),
+        ({"body": "x", "status": "scheduled", "publish_at": "2999-01-01T00:00:00"}, "publish_at"),
+        ({"body": "x", "publish_at": "2999-01-01T00:00:00+00:00"}, "publish_at"),
         ({"body": "x", "status": "deleted"}, "status"),
         ({"body": "x", "published_at": "2999-01-01T00:00:00+00:00"}, "published_at"),
         ({"body": "x", "published_at": "1900-01-01T00:00:00+00:00"}, "published_at"),
