@@ -104,6 +104,7 @@ def test_chunked_body_over_one_mebibyte_is_413_while_reading(api, briefing):
     assert_nothing_created()
 
 
+STATUSES = "Must be one of: draft, scheduled, published."
 WRONG_TYPES = [
     ({"body": 42}, "body", "Must be a string."),
     ({"body": True}, "body", "Must be a string."),
