@@ -23,8 +23,8 @@ from briefing.rendering.timefmt import iso
 from briefing.services import timeline
 from briefing.services.changes import changes_since
 
-# Editors' drafts advance the sequence but are nobody else's business.
-PRIVATE_KINDS = {ChangeKind.DRAFT_SAVED}
+# Drafts and scheduled updates advance the sequence but are the newsroom's business only.
+PRIVATE_KINDS = {ChangeKind.DRAFT_SAVED, ChangeKind.UPDATE_SCHEDULED}
 
 
 @dataclass(frozen=True)

@@ -179,3 +179,6 @@ def test_readers_never_see_a_scheduled_update_before_its_time(
     assert all(after.values()), after
     [change] = client.get(f"/briefings/war/changes?since={head}").get_json()["changes"]
     assert (change["type"], change["id"]) == ("update", item_id)
+    # Read from the start, the log has it once: its scheduling stays out of the public events.
+    everything = client.get("/briefings/war/changes?since=0").get_json()["changes"]
+    assert [c["seq"] for c in everything if c.get("id") == item_id] == [change["seq"]]
