@@ -50,7 +50,7 @@ def schedule(port: int, token: str, publish_at: datetime) -> int:
     }
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/api/v1/briefings/war/updates",
-        data=json.dumps(payload).encode(),
+        data=json.dumps(payload, default=datetime.isoformat).encode(),
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         method="POST",
     )
