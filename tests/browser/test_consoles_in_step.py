@@ -57,6 +57,11 @@ def test_drafts_and_schedules_reach_every_console_and_no_reader(
     composer.get_by_role("button", name="Schedule").click()
     expect(second.locator("#console-scheduled > li")).to_have_count(2)
     theirs.locator("summary").click()
+    expect(theirs.locator("input[name=publish_date]")).to_have_value(tomorrow)
+    expect(theirs.locator("input[name=publish_time]")).to_have_value("09:30")
+    second.set_viewport_size({"width": 390, "height": 844})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    theirs.screenshot(path=str(SHOTS / "reschedule-390.png"))
     theirs.locator("input[name=publish_time]").fill("18:00")
     theirs.get_by_role("button", name="Save time").click()
     mine = first.locator("#console-scheduled > li")
@@ -67,7 +72,6 @@ def test_drafts_and_schedules_reach_every_console_and_no_reader(
     for width, height in ((390, 844), (1280, 900)):
         second.set_viewport_size({"width": width, "height": height})
         second.locator("#console-scheduled").scroll_into_view_if_needed()
-        SHOTS.mkdir(parents=True, exist_ok=True)
         second.screenshot(path=str(SHOTS / f"scheduled-{width}.png"), full_page=True)
 
     # Cancelled in the first: back among the drafts in the second.
