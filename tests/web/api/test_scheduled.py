@@ -171,6 +171,7 @@ def test_readers_never_see_a_scheduled_update_before_its_time(
 
     before = reader_surfaces()
     assert not any(before.values()), before
+    assert client.get(f"/briefings/war/updates/{item_id}").status_code == 404
     # The scheduling advanced the log, but a poller gets nothing of it.
     assert client.get(f"/briefings/war/changes?since={head - 1}").get_json()["changes"] == []
 
