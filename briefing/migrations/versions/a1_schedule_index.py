@@ -1,7 +1,7 @@
 """Scheduled updates: an index for the scheduler's "what is due next"
 
 Revision ID: a1_schedule_index
-Revises: 955a8608e476
+Revises: a1_user_language
 Create Date: 2026-12-01
 
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-01
 from alembic import op
 
 revision = "a1_schedule_index"
-down_revision = "955a8608e476"
+down_revision = "a1_user_language"
 branch_labels = None
 depends_on = None
 
