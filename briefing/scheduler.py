@@ -49,6 +49,9 @@ class Scheduler:
         with self._lock:
             if self._pid == os.getpid():
                 return
+            # Made here, after any fork and gevent's patching, so that waiting on it yields
+            # to the worker's other greenlets (one made before `--preload`'s fork would not).
+            self._wake = threading.Event()
             self._thread = threading.Thread(target=self._run, name="scheduler", daemon=True)
             self._thread.start()
             self._pid = os.getpid()

@@ -1,5 +1,6 @@
 """The scheduler thread runs only in processes that serve: never in tests that do not ask
-for it, never in a command-line process, once per serving process."""
+for it, never in a command-line process, once per serving process (a forked worker starts
+its own: it checks the process id)."""
 
 from __future__ import annotations
 

@@ -24,11 +24,6 @@ SETUPS = {
     "flask run": (FLASK_RUN, {}),
     "gunicorn, one worker": (GUNICORN, {}),
     "gunicorn, two workers on redis": (GUNICORN, {"WEB_CONCURRENCY": "2", "REDIS_URL": REDIS_URL}),
-    # The app built before the fork: each worker starts its own scheduler after it.
-    "gunicorn --preload, two workers on redis": (
-        [*GUNICORN[:-1], "--preload", GUNICORN[-1]],
-        {"WEB_CONCURRENCY": "2", "REDIS_URL": REDIS_URL},
-    ),
 }
 LEAD = 2  # at least this many seconds between scheduling and the publication time
 
