@@ -52,6 +52,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     live.init_app(app)
 
+    from briefing import scheduler
+
+    scheduler.init_app(app)
+
     from briefing.web import i18n
 
     i18n.init_app(app)

@@ -44,6 +44,10 @@ DEFAULTS: dict[str, Any] = {
     "LIVE_RETRY_MS": 3000,
     "LIVE_POLL_AFTER": 5,
     "LIVE_RECHECK": 5,
+    # Scheduled updates are published by a thread in each serving process (briefing/
+    # scheduler.py), which looks for newly scheduled ones at least this often (seconds).
+    "SCHEDULER": True,
+    "SCHEDULER_POLL": 1.0,
     # Reader pages may be cached this long by browsers and CDNs (seconds).
     "PAGE_MAX_AGE": 10,
     # Each process keeps rendered reader pages up to this many bytes (least recently used

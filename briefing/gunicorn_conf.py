@@ -55,11 +55,17 @@ def when_ready(server: Any) -> None:
 
 
 def post_worker_init(worker: Any) -> None:
-    """On shutdown, tell open streams to finish instead of waiting to be cut off."""
+    """Start publishing scheduled updates now, not at the worker's first request; on
+    shutdown, tell open streams to finish instead of waiting to be cut off."""
     live = worker.wsgi.extensions["briefing.live"]
+    scheduler = worker.wsgi.extensions.get("briefing.scheduler")
+    if scheduler is not None:
+        scheduler.ensure_started()
     previous = signal.getsignal(signal.SIGTERM)
 
     def on_term(signum: int, frame: Any) -> None:
+        if scheduler is not None:
+            scheduler.stop(timeout=0)
         live.shutdown()
         if callable(previous):
             previous(signum, frame)

@@ -48,6 +48,8 @@ def base_config(database_url: str) -> dict[str, Any]:
         "SITE_URL": "https://news.example.org",
         # A cheap hash keeps account-heavy tests fast; production uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Tests that need the clock start one (tests/test_schedule.py); others run without.
+        "SCHEDULER": False,
     }
 
 

@@ -23,8 +23,8 @@ from briefing.rendering.timefmt import iso
 from briefing.services import timeline
 from briefing.services.changes import changes_since
 
-# Editors' drafts advance the sequence but are nobody else's business.
-PRIVATE_KINDS = {ChangeKind.DRAFT_SAVED}
+# Drafts and scheduled updates advance the sequence but are the newsroom's business only.
+PRIVATE_KINDS = {ChangeKind.DRAFT_SAVED, ChangeKind.UPDATE_SCHEDULED}
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,10 @@ class Batch:
     head: int
 
 
-def read_events(briefing_id: int, after: int, limit: int = 500) -> Batch:
-    """Public events for changes after `after`, oldest first, in a fixed number of queries."""
+def read_events(briefing_id: int, after: int, limit: int = 500, *, newsroom: bool = False) -> Batch:
+    """Public events for changes after `after`, oldest first, in a fixed number of queries.
+    With `newsroom`, for the editors' consoles: drafts and scheduled updates too, as
+    "draft" events naming their author."""
     changes = changes_since(briefing_id, after, limit)
     if not changes:
         return Batch([], after)
@@ -62,22 +64,34 @@ def read_events(briefing_id: int, after: int, limit: int = 500) -> Batch:
     events = [
         event
         for change in changes
-        if change.kind not in PRIVATE_KINDS
-        and (event := _event(briefing, change.seq, change.kind, updates.get(change.update_id or 0)))
+        if (newsroom or change.kind not in PRIVATE_KINDS)
+        and (
+            event := _event(
+                briefing, change.seq, change.kind, updates.get(change.update_id or 0), newsroom
+            )
+        )
     ]
     return Batch(events, changes[-1].seq)
 
 
-def _event(briefing: Briefing, seq: int, kind: ChangeKind, item: Update | None) -> Event | None:
+def _event(
+    briefing: Briefing, seq: int, kind: ChangeKind, item: Update | None, newsroom: bool = False
+) -> Event | None:
     if kind in (ChangeKind.BRIEFING_CHANGED, ChangeKind.BRIEFING_ENDED):
         # "ended" closes readers' streams, so only while the briefing is still ended.
         still_ended = kind == ChangeKind.BRIEFING_ENDED and briefing.ended_at is not None
         return Event(seq, "ended" if still_ended else "briefing", _briefing_data(briefing))
     if item is None:
         return None
+    if newsroom and item.status in (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED):
+        with force_locale(interface_language(briefing.language)):
+            html = render_template("_update.html", update=item, briefing=briefing)
+        data = {"id": item.id, "status": item.status.value, "author": item.author_id}
+        return Event(seq, "draft", {**data, "html": html})
     if item.status != UpdateStatus.PUBLISHED:
         # Retracted (or never public): whatever the change was, readers must not show it.
-        return Event(seq, "retract", {"id": item.id}) if item.published_at else None
+        public = item.published_at or newsroom
+        return Event(seq, "retract", {"id": item.id}) if public else None
     # Readers see it, in their briefing's language (as web/i18n.py's pages do).
     with force_locale(interface_language(briefing.language)):
         html = render_template("_update.html", update=item, briefing=briefing)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from briefing import metrics
 from briefing.extensions import db
+from briefing.live.events import Batch
 from briefing.live.hub import ChangeHub
 
 log = logging.getLogger(__name__)
@@ -24,9 +25,12 @@ def event_stream(
     heartbeat: float,
     retry_ms: int,
     closing: threading.Event,
+    read: Callable[[int, int], Batch] | None = None,
 ) -> Iterator[str]:
     """Events after `cursor`, then each new one as it is rung, until the briefing ends or
-    the server shuts down. No database connection is held while waiting."""
+    the server shuts down. No database connection is held while waiting. The events are
+    the public ones the hub keeps, unless `read(briefing_id, cursor)` reads others."""
+    read = read or hub.events_after
     # The hub keeps this briefing's events while anyone listens; the gauge counts streams.
     with metrics.OPEN_STREAMS.track_inprogress(), hub.listening(briefing_id):
         # Sent at once, so proxies and the browser see a live response straight away.
@@ -34,7 +38,7 @@ def event_stream(
         quiet_since = time.monotonic()
         while not closing.is_set():
             try:
-                batch = hub.events_after(briefing_id, cursor)
+                batch = read(briefing_id, cursor)
             except (OperationalError, InterfaceError) as error:
                 log.warning("briefing %s: stream waits for the database: %s", briefing_id, error)
                 batch = None

@@ -18,6 +18,8 @@ class ChangeKind(enum.StrEnum):
     UPDATE_UNPINNED = "update.unpinned"
     KEY_EVENT = "update.key_event"
     DRAFT_SAVED = "draft.saved"
+    # Scheduled, rescheduled or edited while scheduled: the newsroom's business until out.
+    UPDATE_SCHEDULED = "update.scheduled"
     BRIEFING_CHANGED = "briefing.changed"
     BRIEFING_ENDED = "briefing.ended"
 

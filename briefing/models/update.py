@@ -93,6 +93,8 @@ class Update(db.Model):  # type: ignore[name-defined]
         # Key-events list and pinned slot: seeks, not scans of a long timeline.
         Index("ix_updates_key_events", "briefing_id", "key_event", "status", "published_at", "id"),
         Index("ix_updates_pinned", "briefing_id", "pinned", "status"),
+        # The scheduler's "what is due next", asked every second by every process.
+        Index("ix_updates_schedule", "status", "publish_at"),
         # At most one pinned update per briefing, enforced by the database too.
         Index(
             "uq_updates_one_pinned_per_briefing",

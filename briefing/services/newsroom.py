@@ -61,6 +61,16 @@ def drafts(briefing: Briefing, *, author: User | None = None) -> list[Update]:
     return list(db.session.scalars(query.order_by(Update.id).options(*eager_loads())))
 
 
+def scheduled(briefing: Briefing) -> list[Update]:
+    """Updates of a briefing waiting for their time, the next one to go out first."""
+    query = select(Update).where(
+        Update.briefing_id == briefing.id, Update.status == UpdateStatus.SCHEDULED
+    )
+    return list(
+        db.session.scalars(query.order_by(Update.publish_at, Update.id).options(*eager_loads()))
+    )
+
+
 def last_sources_used(briefing: Briefing, author: User) -> list[str]:
     """The source slugs of this author's latest update in this briefing, in order: the
     composer offers them again, since an editor tends to work from the same wires."""

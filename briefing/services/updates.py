@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, insert, select, update
@@ -44,8 +44,12 @@ BODY_MAX = 100_000
 HEADLINE_MAX = 200
 CORRECTION_MAX = 1_000
 MAX_SOURCES = 20
-# Statuses a door may ask for. Scheduling needs a scheduler, which is not built yet.
-SETTABLE_STATUSES = (UpdateStatus.DRAFT, UpdateStatus.PUBLISHED)
+# Statuses a door may ask for.
+SETTABLE_STATUSES = (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED, UpdateStatus.PUBLISHED)
+# Readers will see these statuses: photos need their alt text.
+GOING_PUBLIC = (UpdateStatus.SCHEDULED, UpdateStatus.PUBLISHED)
+# How far ahead an update may be scheduled.
+SCHEDULE_AHEAD = timedelta(days=366)
 
 
 @verb
@@ -60,10 +64,13 @@ def create_update(
     pinned: bool = False,
     status: UpdateStatus = UpdateStatus.PUBLISHED,
     published_at: datetime | None = None,
+    publish_at: datetime | None = None,
     idempotency: Idempotency | None = None,
 ) -> Update:
-    """Publish an update now (or at a back-dated `published_at`), or save it as a draft.
-    With `idempotency`, its key is stored with the update (see services/idempotency.py)."""
+    """Publish an update now (or at a back-dated `published_at`), schedule it for
+    `publish_at` (status scheduled: the scheduler publishes it then), or save it as a
+    draft. With `idempotency`, its key is stored with the update (see
+    services/idempotency.py)."""
     started = time.perf_counter()
     require_role(actor, Role.CONTRIBUTOR, "write updates")
     if status != UpdateStatus.DRAFT or pinned:
@@ -84,6 +91,9 @@ def create_update(
         published_at = checks.moment(errors, "published_at", published_at, allow_future=False)
         if status == UpdateStatus.PUBLISHED:
             item.published_at = published_at
+    if pinned and status == UpdateStatus.SCHEDULED:
+        errors.add("pinned", "Only a published update can be pinned; pin it once it is out.")
+    item.publish_at = _publish_at(errors, status, publish_at)
     if briefing.status == BriefingStatus.ENDED:
         errors.add("briefing", "This briefing has ended; reopen it to post new updates.")
     errors.raise_if_any()
@@ -94,9 +104,9 @@ def create_update(
         record_change(briefing, ChangeKind.UPDATE_PUBLISHED, item)
         if pinned:
             _pin(briefing, item)
-        _credit(briefing, item.sources)
+        add_credits(briefing, item.sources)
     else:
-        record_change(briefing, ChangeKind.DRAFT_SAVED, item)
+        record_change(briefing, _unpublished_kind(item), item)
     remember(idempotency, actor, item)
     db.session.commit()
     if status == UpdateStatus.PUBLISHED:
@@ -127,18 +137,22 @@ def edit_update(
     pinned: bool = UNSET,
     status: UpdateStatus = UNSET,
     published_at: datetime = UNSET,
+    publish_at: datetime | None = UNSET,
     correction: str = UNSET,
 ) -> Update:
     """Apply the given changes if `version` is still current; otherwise raise Conflict.
 
     The text that is replaced is kept as a revision, so nothing an editor wrote is lost.
+    A scheduled update is published now (status published), rescheduled (a new
+    `publish_at`) or cancelled back to a draft (status draft).
     """
     require_may_touch(actor, item)
     if item.status == UpdateStatus.DELETED:
         raise Invalid.field("status", "This update was retracted and can no longer be edited.")
     publishing = status is not UNSET and status != item.status
-    if (publishing or pinned is not UNSET) and not actor.can(Role.EDITOR):
-        raise Forbidden("Only editors may publish or pin updates.")
+    scheduling = publish_at is not UNSET or UpdateStatus.SCHEDULED in (status, item.status)
+    if (publishing or scheduling or pinned is not UNSET) and not actor.can(Role.EDITOR):
+        raise Forbidden("Only editors may publish, schedule or pin updates.")
 
     errors = checks.Collector()
     text_changes: dict[str, Any] = {}
@@ -153,20 +167,27 @@ def edit_update(
         correction = checks.line(errors, "correction", correction, max_length=CORRECTION_MAX)
     if status is not UNSET:
         _check_status(errors, status)
-        if item.status == UpdateStatus.PUBLISHED and status == UpdateStatus.DRAFT:
-            errors.add("status", "A published update cannot go back to draft; retract it.")
+        if item.status == UpdateStatus.PUBLISHED and status != UpdateStatus.PUBLISHED:
+            errors.add("status", f"A published update cannot become {status}; retract it.")
     if published_at is not UNSET:
         published_at = checks.moment(errors, "published_at", published_at, allow_future=False)
     final_status = status if publishing else item.status
     if pinned is True and final_status != UpdateStatus.PUBLISHED:
         errors.add("pinned", "Only a published update can be pinned.")
+    if publish_at is UNSET and final_status == item.status == UpdateStatus.SCHEDULED:
+        new_publish_at = item.publish_at  # an edit of the text keeps its time
+    else:
+        # Published now or back to a draft, the scheduled time no longer applies.
+        new_publish_at = _publish_at(
+            errors, final_status, None if publish_at is UNSET else publish_at
+        )
     rendered = None
     if "body" in text_changes or publishing:
         # Publishing checks the photos' alt text even when the words stay the same.
         rendered = render_body(
             errors,
             text_changes.get("body", item.body),
-            publishing=final_status == UpdateStatus.PUBLISHED,
+            publishing=final_status in GOING_PUBLIC,
         )
     errors.raise_if_any()
 
@@ -207,6 +228,7 @@ def edit_update(
     if published_at is not UNSET:
         item.published_at = published_at
     item.updated_at = now
+    item.publish_at = new_publish_at
 
     if publishing and status == UpdateStatus.PUBLISHED:
         item.status = UpdateStatus.PUBLISHED
@@ -219,7 +241,8 @@ def edit_update(
         elif key_event_changed:
             record_change(briefing, ChangeKind.KEY_EVENT, item)
     else:
-        record_change(briefing, ChangeKind.DRAFT_SAVED, item)
+        item.status = final_status
+        record_change(briefing, _unpublished_kind(item), item)
     if pinned is not UNSET and pinned != item.pinned:
         _set_pin(briefing, item, pinned)
     if item.status == UpdateStatus.PUBLISHED and (publishing or source_rows is not None):
@@ -285,7 +308,7 @@ def set_key_event(item: Update, *, actor: User, key_event: bool) -> Update:
     return item
 
 
-def _credit(briefing: Briefing, sources: Sequence[Source]) -> None:
+def add_credits(briefing: Briefing, sources: Sequence[Source]) -> None:
     """A publish can only add credits: list the new update's sources that the briefing does
     not list yet, without reading its other updates (a publish costs the same at update 100
     and at update 100,000)."""
@@ -399,7 +422,7 @@ def _new_update(
     headline = checks.line(errors, "headline", headline, max_length=HEADLINE_MAX)
     source_rows = _sources(errors, sources)
     now = utcnow()
-    rendered = render_body(errors, body, publishing=status == UpdateStatus.PUBLISHED)
+    rendered = render_body(errors, body, publishing=status in GOING_PUBLIC)
     item = Update(
         briefing=briefing,
         author=author,
@@ -423,7 +446,36 @@ def _new_update(
 
 def _check_status(errors: checks.Collector, status: UpdateStatus) -> None:
     if status not in SETTABLE_STATUSES:
-        errors.add("status", "Must be draft or published.")
+        errors.add("status", "Must be draft, scheduled or published.")
+
+
+def _publish_at(
+    errors: checks.Collector, status: UpdateStatus, publish_at: datetime | None
+) -> datetime | None:
+    """The time a scheduled update goes out: required for one, refused for any other."""
+    if status != UpdateStatus.SCHEDULED:
+        if publish_at is not None:
+            errors.add("publish_at", "Only a scheduled update has a publication time.")
+        return None
+    if publish_at is None:
+        errors.add("publish_at", "Give the time to publish a scheduled update.")
+        return None
+    if publish_at.tzinfo is None:
+        errors.add("publish_at", "Give a time with its UTC offset.")
+        return None
+    now = utcnow()
+    if publish_at <= now:
+        errors.add("publish_at", "This time has passed; give a time in the future.")
+    elif publish_at > now + SCHEDULE_AHEAD:
+        errors.add("publish_at", "Schedule at most a year ahead.")
+    return publish_at
+
+
+def _unpublished_kind(item: Update) -> ChangeKind:
+    """The change-log kind of a save readers must not see: the newsroom's consoles do."""
+    if item.status == UpdateStatus.SCHEDULED:
+        return ChangeKind.UPDATE_SCHEDULED
+    return ChangeKind.DRAFT_SAVED
 
 
 def _sources(errors: checks.Collector, slugs: Sequence[str]) -> list[Source]:

@@ -201,6 +201,7 @@ def _console_messages() -> dict[str, Any]:
         "restored": gettext("Restored the text you had not sent yet."),
         "savingDraft": gettext("Saving draft…"),
         "publishing": gettext("Publishing…"),
+        "scheduling": gettext("Scheduling…"),
         "offlineSend": gettext(
             "Not sent: the connection failed. Your text is kept; send again when online."
         ),

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from briefing.extensions import db
-from briefing.live.events import read_events
+from briefing.live.events import Batch, read_events
 from briefing.live.sse import event_stream
-from briefing.models import BriefingStatus
+from briefing.models import Briefing, BriefingStatus
 from briefing.services import timeline
 from briefing.services.errors import Invalid
 from briefing.web.caching import cached
@@ -20,9 +21,16 @@ bp = Blueprint("live", __name__)
 
 @bp.get("/briefings/<slug:slug>/events")
 def events(slug: str) -> Response:
-    briefing = timeline.briefing_by_slug(slug)
+    return stream_response(timeline.briefing_by_slug(slug))
+
+
+def stream_response(
+    briefing: Briefing, read: Callable[[int, int], Batch] | None = None
+) -> Response:
+    """The SSE response for `briefing`, from the request's cursor: the public events, or
+    those `read` reads (the editors' stream)."""
     head = briefing.version
-    cursor = _cursor(request.headers.get("Last-Event-ID") or request.args.get("since"), head)
+    start = cursor(request.headers.get("Last-Event-ID") or request.args.get("since"), head)
     briefing_id = briefing.id
     live = current_app.extensions["briefing.live"]
     # The stream must not pin a database connection for hours.
@@ -30,10 +38,11 @@ def events(slug: str) -> Response:
     stream = event_stream(
         live.hub,
         briefing_id,
-        cursor,
+        start,
         heartbeat=current_app.config["LIVE_HEARTBEAT"],
         retry_ms=current_app.config["LIVE_RETRY_MS"],
         closing=live.closing,
+        read=read,
     )
     response = Response(stream_with_context(stream), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-cache"
@@ -46,7 +55,7 @@ def changes(slug: str) -> Any:
     """The polling fallback: stored per version and cursor like the pages, so a poll costs
     one indexed lookup whether it gets a 304 or the bytes."""
     state = public_state(slug)
-    since = _cursor(request.args.get("since", "0"), state.version)
+    since = cursor(request.args.get("since", "0"), state.version)
     max_age = current_app.config["LIVE_POLL_AFTER"]
 
     def body() -> dict[str, Any]:
@@ -71,7 +80,7 @@ def changes(slug: str) -> Any:
     )
 
 
-def _cursor(raw: str | None, head: int) -> int:
+def cursor(raw: str | None, head: int) -> int:
     """Where a stream starts: after the given sequence number, or at the head."""
     if raw is None or raw == "":
         return head

@@ -52,6 +52,7 @@ function announce(message, kind = "success") {
 const consoleRoot = document.getElementById("console");
 const publishedList = document.getElementById("console-updates");
 const draftsList = document.getElementById("console-drafts");
+const scheduledList = document.getElementById("console-scheduled");
 const itemTemplate = document.getElementById("console-item-template");
 
 function parseFragment(html) {
@@ -76,11 +77,12 @@ function newItem(article) {
 }
 
 function refreshSections() {
-  if (draftsList) {
-    const section = draftsList.closest("[data-drafts-section]");
-    const count = draftsList.children.length;
+  for (const list of [draftsList, scheduledList]) {
+    if (!list) continue;
+    const section = list.closest("section");
+    const count = list.children.length;
     section.hidden = count === 0;
-    const badge = section.querySelector("[data-drafts-count]");
+    const badge = section.querySelector(".count");
     if (badge) badge.textContent = String(count);
   }
   const empty = consoleRoot?.querySelector("[data-empty-list]");
@@ -106,15 +108,45 @@ function insertOrReplaceUpdate(html) {
   } else {
     item = newItem(article);
   }
+  fillSchedule(item, article);
+  const isScheduled = article.classList.contains("update--scheduled");
   const isDraft = article.classList.contains("update--draft");
-  const list = isDraft ? draftsList : publishedList;
-  if (list && item.parentElement !== list) {
+  const list = isScheduled ? scheduledList : isDraft ? draftsList : publishedList;
+  if (!list) {
+    // Scheduled by an editor: no longer on a contributor's list of drafts.
+    item.remove();
+  } else if (isScheduled) {
+    placeByTime(list, item);
+  } else if (item.parentElement !== list) {
     if (isDraft) list.append(item);
     else list.prepend(item);
   }
   markFresh(item);
   refreshSections();
   return item;
+}
+
+function publishAt(element) {
+  return element.querySelector("time[data-publish-at]")?.getAttribute("datetime") || "";
+}
+
+// Scheduled updates are listed in the order they go out.
+function placeByTime(list, item) {
+  const when = Date.parse(publishAt(item));
+  const next = [...list.children].find(
+    (other) => other !== item && Date.parse(publishAt(other)) > when,
+  );
+  list.insertBefore(item, next || null);
+}
+
+// The schedule form under an update starts at its current time (in the briefing's zone,
+// as the fragment's datetime attribute carries it).
+function fillSchedule(item, article) {
+  const form = item.querySelector("[data-schedule-form]");
+  const at = publishAt(article);
+  if (!form || !at) return;
+  form.elements.publish_date.value = at.slice(0, 10);
+  form.elements.publish_time.value = at.slice(11, 16);
 }
 
 // One update holds the pinned slot: the one that lost it changed in the same write.
@@ -137,8 +169,8 @@ function applyResult(data) {
   for (const id of data.removed || []) removeUpdate(id);
 }
 
-// Other editors' posts, edits, retractions and pins arrive as readers' pages get them
-// (published briefings only; drafts are not on the stream).
+// Other editors' posts, edits, retractions and pins arrive as readers' pages get them, and
+// drafts and scheduled updates too: the console follows the newsroom's own stream.
 function showLive(change) {
   if (change.type === "retract") removeUpdate(change.id);
   else if (change.html) insertOrReplaceUpdate(change.html);
@@ -322,7 +354,7 @@ function setUpComposer(form) {
     if (busy) return; // a double click posts once; the idempotency key covers retries
     busy = true;
     button?.setAttribute("aria-busy", "true");
-    say(action === "draft" ? t("savingDraft") : t("publishing"));
+    say(t({ draft: "savingDraft", schedule: "scheduling" }[action] || "publishing"));
     const data = formDataInOrder(form);
     data.set("action", action);
     let result;
@@ -339,7 +371,9 @@ function setUpComposer(form) {
     if (answer.idempotency_key) form.elements.idempotency_key.value = answer.idempotency_key;
     if (ok) {
       applyResult(answer);
-      form.elements.headline.value = "";
+      for (const name of ["headline", "publish_date", "publish_time"]) {
+        if (form.elements[name]) form.elements[name].value = "";
+      }
       body.value = "";
       for (const name of ["key_event", "pinned"]) {
         if (form.elements[name]) form.elements[name].checked = false;
@@ -479,6 +513,7 @@ async function submitAction(form) {
     const { ok, status, data: answer } = await send(form.getAttribute("action"), { body: data });
     applyResult(answer);
     announce(ok ? answer.message : problemText(status, answer), ok ? "success" : "error");
+    if (ok) form.closest("details")?.removeAttribute("open");
   } catch {
     announce(t("offlineAction"), "error");
   } finally {
@@ -589,7 +624,7 @@ const composer = document.getElementById("composer");
 if (composer) setUpComposer(composer);
 if (consoleRoot) {
   setUpList(consoleRoot);
-  if (consoleRoot.dataset.eventsUrl) follow(consoleRoot, showLive);
+  follow(consoleRoot, showLive);
 }
 const newBriefing = document.getElementById("new-briefing");
 if (newBriefing) setUpNewBriefing(newBriefing);

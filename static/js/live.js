@@ -10,7 +10,8 @@
 // The state is exposed as data-live-state on `root` ("streaming", "polling", "paused",
 // "ended"): for styling, debugging and tests.
 
-const TYPES = ["update", "retract", "pin", "key_event", "briefing", "ended"];
+// "draft" (drafts and scheduled updates) comes only on the consoles' stream.
+const TYPES = ["update", "retract", "pin", "key_event", "briefing", "ended", "draft"];
 const MAX_STREAM_FAILURES = 3;
 
 export function follow(root, apply) {

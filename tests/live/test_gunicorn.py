@@ -51,6 +51,15 @@ def start_gunicorn(
 ) -> tuple[Any, int]:
     """gunicorn as documented (or serving another `wsgi` module that builds the app), on
     this test's database; waits until it answers."""
+    command = ["-m", "gunicorn", "-c", "python:briefing.gunicorn_conf", wsgi]
+    return start_server(command, database_url, tmp_path, **extra)
+
+
+def start_server(
+    command: list[str], database_url: str, tmp_path: Path, **extra: str
+) -> tuple[Any, int]:
+    """`python <command>` serving on this test's database, at the port in $BIND (or
+    $FLASK_RUN_PORT); waits until it answers."""
     port = free_port()
     inherited = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env = {
@@ -60,11 +69,12 @@ def start_gunicorn(
         "BRIEFING_INSTANCE_PATH": str(tmp_path),
         "BRIEFING_LIVE_RECHECK": "30",  # prove delivery comes by Redis, not by re-reading
         "BIND": f"127.0.0.1:{port}",
+        "FLASK_RUN_PORT": str(port),
         **extra,
     }
     with open(tmp_path / "gunicorn.log", "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:briefing.gunicorn_conf", wsgi],
+            [sys.executable, *command],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log,
@@ -79,7 +89,7 @@ def start_gunicorn(
                 raise AssertionError((tmp_path / "gunicorn.log").read_text()) from None
             time.sleep(0.05)
     process.kill()
-    raise AssertionError("gunicorn did not answer")
+    raise AssertionError("the server did not answer")
 
 
 @pytest.fixture

@@ -110,6 +110,7 @@ class Update(Representation):
     pinned: bool
     status: UpdateStatus
     published_at: Time | None
+    publish_at: Time | None = Field(description="When a scheduled update goes out.")
     updated_at: Time
     version: int = Field(description="Send it back when editing.")
     url: Url = Field(description="The public permalink.")

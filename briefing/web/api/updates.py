@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from flask import Response, jsonify, url_for
+from pydantic import Field
 
 from briefing import models
 from briefing.models import UpdateStatus, User
@@ -48,6 +49,10 @@ class _UpdateFields(RequestBody):
     pinned: Flag = ABSENT
     status: Annotated[UpdateStatus, OneOf(updates.SETTABLE_STATUSES)] = ABSENT
     published_at: Moment = ABSENT
+    publish_at: Annotated[
+        Moment,
+        Field(description="When a scheduled update goes out (status scheduled; in the future)."),
+    ] = ABSENT
 
 
 class UpdateCreate(_UpdateFields):
@@ -81,7 +86,8 @@ def list_updates(slug: str) -> Response:
 @bp.post("/briefings/<slug:slug>/updates")
 @documented(Update, body=UpdateCreate)
 def create_update(slug: str) -> Response:
-    """Publish an update (editors) or save a draft (status draft; contributors)."""
+    """Publish an update (editors), schedule it (status scheduled with publish_at;
+    editors) or save a draft (status draft; contributors)."""
     briefing = visible_briefing(slug)
 
     def create(

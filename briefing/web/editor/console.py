@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus
+from briefing.rendering.timefmt import iso
 from briefing.services import newsroom, timeline, updates
 from briefing.services.errors import Collision, Conflict, Invalid, NotFound
 from briefing.services.idempotency import Idempotency, KeyReused, create_once
@@ -36,12 +37,20 @@ from briefing.web.editor.auth import actor, requires
 from briefing.web.editor.forms import (
     ComposerForm,
     EditForm,
+    ScheduleForm,
     VersionForm,
     show_errors,
     source_choices,
 )
+from briefing.web.i18n import reader_time
 
 CONSOLE_PAGE = 30
+# What the composer's buttons do.
+COMPOSER_ACTIONS = {
+    "publish": UpdateStatus.PUBLISHED,
+    "draft": UpdateStatus.DRAFT,
+    "schedule": UpdateStatus.SCHEDULED,
+}
 ONE_UPDATE = "/briefings/<slug:slug>/updates/<id:update_id>"
 
 
@@ -72,7 +81,8 @@ def compose(slug: str) -> Any:
         "key_event": bool(form.key_event.data),
         "pinned": bool(form.pinned.data),
     }
-    status = UpdateStatus.DRAFT if action == "draft" else UpdateStatus.PUBLISHED
+    status = COMPOSER_ACTIONS.get(action, UpdateStatus.PUBLISHED)
+    publish_at = form.publish_at_in(briefing.timezone) if status == UpdateStatus.SCHEDULED else None
     key = form.idempotency_key.data or ""
     idempotency = None
     if key:
@@ -80,13 +90,18 @@ def compose(slug: str) -> Any:
             key,
             method="POST",
             path=request.path,
-            payload={**values, "status": action},
+            payload={**values, "status": action, "publish_at": publish_at and iso(publish_at)},
             ttl=timedelta(seconds=current_app.config["IDEMPOTENCY_TTL"]),
         )
     try:
         outcome = create_once(
             lambda remembered: updates.create_update(
-                briefing, actor=user, status=status, idempotency=remembered, **values
+                briefing,
+                actor=user,
+                status=status,
+                publish_at=publish_at,
+                idempotency=remembered,
+                **values,
             ),
             actor=user,
             idempotency=idempotency,
@@ -109,13 +124,22 @@ def compose(slug: str) -> Any:
         form.form_errors.append(_("Another change landed at the same moment: send it again."))
         return _refused(briefing, form, 409)
     item = outcome.resource
-    message = _("Published.") if item.is_published else _("Draft saved; an editor will publish it.")
+    message = _saved_message(briefing, item)
     if wants_json():
         form = ComposerForm(formdata=None)
         form.new_key()
         return _answer(briefing, message, [item], idempotency_key=form.idempotency_key.data)
     flash(message, "success")
     return redirect(url_for("editor.console", slug=briefing.slug, _anchor=f"update-{item.id}"))
+
+
+def _saved_message(briefing: Briefing, item: Update) -> str:
+    if item.is_published:
+        return _("Published.")
+    if item.status == UpdateStatus.SCHEDULED and item.publish_at is not None:
+        when = reader_time(item.publish_at, briefing.timezone)
+        return _("Scheduled for %(time)s.", time=when)
+    return _("Draft saved; an editor will publish it.")
 
 
 def _refused(briefing: Briefing, form: ComposerForm, status: int) -> Any:
@@ -275,23 +299,57 @@ def key_event(slug: str, update_id: int) -> Any:
 @bp.post(ONE_UPDATE + "/publish")
 @requires(Role.EDITOR)
 def publish(slug: str, update_id: int) -> Any:
-    """One click publishes a draft, as long as it is the version the editor saw."""
+    """One click publishes a draft or a scheduled update now, as long as it is the version
+    the editor saw."""
+    return _change_unpublished(slug, update_id, VersionForm(), status=UpdateStatus.PUBLISHED)
+
+
+@bp.post(ONE_UPDATE + "/schedule")
+@requires(Role.EDITOR)
+def schedule(slug: str, update_id: int) -> Any:
+    """Schedule a draft, or move a scheduled update to another time."""
+    form = ScheduleForm()
+    timezone = _briefing(slug).timezone
+    return _change_unpublished(
+        slug,
+        update_id,
+        form,
+        status=UpdateStatus.SCHEDULED,
+        publish_at=form.publish_at_in(timezone),
+    )
+
+
+@bp.post(ONE_UPDATE + "/unschedule")
+@requires(Role.EDITOR)
+def unschedule(slug: str, update_id: int) -> Any:
+    """Cancel a schedule: the update goes back to the drafts, its text kept, to be
+    published, scheduled again or deleted from there."""
+    return _change_unpublished(slug, update_id, VersionForm(), status=UpdateStatus.DRAFT)
+
+
+def _change_unpublished(slug: str, update_id: int, form: VersionForm, **changes: Any) -> Any:
+    """Publish, schedule or unschedule a draft or scheduled update: one click that names
+    the version it saw, so a change someone made meanwhile is never published unseen."""
     briefing = _briefing(slug)
     item = _update(briefing, update_id)
-    form = VersionForm()
     if not form.validate_on_submit() or form.version.data is None:
         raise Invalid.field("version", _("Reload the page: this form lacks the draft's version."))
     try:
-        item = updates.edit_update(
-            item, actor=actor(), version=form.version.data, status=UpdateStatus.PUBLISHED
-        )
+        item = updates.edit_update(item, actor=actor(), version=form.version.data, **changes)
     except Conflict as conflict:
         detail = _("The draft changed since you loaded it: check the new text and publish again.")
         if wants_json():
             return _answer(briefing, detail, [conflict.current], status=409)
         flash(detail, "error")
         return _back_to(briefing, conflict.current)
-    return _acted(briefing, item, _("Published."))
+    except Invalid as error:
+        detail = " ".join(e.message for e in error.errors)
+        if wants_json():
+            by_field = {e.field: [e.message] for e in error.errors}
+            return _answer(briefing, detail, status=422, errors=by_field)
+        flash(detail, "error")
+        return _back_to(briefing, item)
+    return _acted(briefing, item, _saved_message(briefing, item))
 
 
 @bp.get(ONE_UPDATE + "/history")
@@ -374,6 +432,7 @@ def _console_page(
         form=form,
         page=page,
         drafts=newsroom.drafts(briefing, author=None if sees_drafts(user) else user),
+        scheduled=newsroom.scheduled(briefing) if sees_drafts(user) else [],
         preview=_render_preview(briefing, preview) if preview else None,
         may_publish=user.can(Role.EDITOR),
         ended=briefing.status == BriefingStatus.ENDED,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from datetime import datetime
 from functools import lru_cache
 from zoneinfo import available_timezones
 
@@ -13,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -22,6 +24,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
     URLField,
 )
 from wtforms.validators import InputRequired, Optional
@@ -29,6 +32,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from briefing.models import Role, Source
 from briefing.rendering import languages
+from briefing.rendering.timefmt import zone
 from briefing.services.errors import Invalid
 from briefing.web.i18n import ROLE_NAMES
 
@@ -65,7 +69,27 @@ class UpdateFields(FlaskForm):
     key_event = BooleanField(_l("Key event"))
 
 
-class ComposerForm(UpdateFields):
+class ScheduleFields(FlaskForm):
+    """When a scheduled update goes out: a date and a time in the briefing's time zone."""
+
+    publish_date = DateField(_l("Date"), validators=[Optional()])
+    publish_time = TimeField(_l("Time"), validators=[Optional()])
+
+    @property
+    def publish_at(self) -> DateField:
+        """The field the service's `publish_at` errors are shown beside."""
+        return self.publish_date
+
+    def publish_at_in(self, timezone: str) -> datetime | None:
+        """The moment given, or None while the date or the time is missing (the service
+        then says what is needed)."""
+        day, time = self.publish_date.data, self.publish_time.data
+        if day is None or time is None:
+            return None
+        return datetime.combine(day, time, tzinfo=zone(timezone))
+
+
+class ComposerForm(UpdateFields, ScheduleFields):
     pinned = BooleanField(_l("Pin to top"))
     # One per composer: a double click or a retried request posts once (services/idempotency).
     idempotency_key = HiddenField()
@@ -84,6 +108,10 @@ class VersionForm(FlaskForm):
     """One-click actions that name the version they saw (publishing a draft)."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class ScheduleForm(VersionForm, ScheduleFields):
+    """Scheduling a draft, or rescheduling a scheduled update."""
 
 
 class BriefingForm(FlaskForm):

@@ -104,6 +104,7 @@ def test_chunked_body_over_one_mebibyte_is_413_while_reading(api, briefing):
     assert_nothing_created()
 
 
+STATUSES = "Must be one of: draft, scheduled, published."
 WRONG_TYPES = [
     ({"body": 42}, "body", "Must be a string."),
     ({"body": True}, "body", "Must be a string."),
@@ -118,8 +119,12 @@ WRONG_TYPES = [
     ({"body": "x", "sources": ["reuters", 5]}, "sources", "Must be a list of strings."),
     ({"body": "x", "sources": [["reuters"]]}, "sources", "Must be a list of strings."),
     ({"body": "x", "sources": {"reuters": True}}, "sources", "Must be a list of strings."),
-    ({"body": "x", "status": 1}, "status", "Must be one of: draft, published."),
-    ({"body": "x", "status": "PUBLISHED"}, "status", "Must be one of: draft, published."),
+    ({"body": "x", "status": 1}, "status", "Must be one of: draft, scheduled, published."),
+    (
+        {"body": "x", "status": "PUBLISHED"},
+        "status",
+        "Must be one of: draft, scheduled, published.",
+    ),
 ]
 
 

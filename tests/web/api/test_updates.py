@@ -13,6 +13,7 @@ from briefing.models import BriefingStatus, Revision, Role, Update, UpdateStatus
 from briefing.services import briefings as briefing_service
 
 UPDATES = "/api/v1/briefings/war/updates"
+PAST, FAR = "2020-01-01T00:00:00+00:00", "2999-01-01T00:00:00+00:00"
 
 
 def test_publishing_an_update_answers_201_with_every_field(api, briefing):
@@ -253,7 +254,17 @@ def test_posting_to_an_ended_briefing_is_refused(api, briefing, editor):
         ({"body": "   "}, "body"),
         ({"body": "x" * 100_001}, "body"),
         ({"body": "x", "headline": "h" * 201}, "headline"),
-        ({"body": "x", "status": "scheduled"}, "status"),
+        ({"body": "x", "status": "scheduled"}, "publish_at"),
+        (
+            {"body": "x", "status": "scheduled", "publish_at": "2020-01-01T00:00:00+00:00"},
+            "publish_at",
+        ),
+        (
+            {"body": "x", "status": "scheduled", "publish_at": "2999-01-01T00:00:00+00:00"},
+            "publish_at",
+        ),
+        ({"body": "x", "status": "scheduled", "publish_at": "2999-01-01T00:00:00"}, "publish_at"),
+        ({"body": "x", "publish_at": FAR}, "publish_at"),
         ({"body": "x", "status": "deleted"}, "status"),
         ({"body": "x", "published_at": "2999-01-01T00:00:00+00:00"}, "published_at"),
         ({"body": "x", "published_at": "1900-01-01T00:00:00+00:00"}, "published_at"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,9 +15,10 @@ from briefing.web.errors import CSRF_EXPIRED
 from tests.web.editor.conftest import JSON, Newsroom, texts
 
 # (method, URL, role needed, form data). {draft} is a contributor's draft, {published} a
-# published update, {user} another account, {token} its API token; the briefing is an
-# edition of a series.
+# published update, {scheduled} a scheduled one, {user} another account, {token} its API
+# token; the briefing is an edition of a series.
 B = "/editor/briefings/war"
+SOON = datetime.now(UTC) + timedelta(days=2)
 ROUTES: list[tuple[str, str, Role, dict[str, Any]]] = [
     ("POST", "/editor/language", Role.CONTRIBUTOR, {"language": "uk"}),
     ("GET", "/editor/", Role.CONTRIBUTOR, {}),
@@ -30,6 +32,11 @@ ROUTES: list[tuple[str, str, Role, dict[str, Any]]] = [
     ("POST", B + "/updates/{draft}/delete", Role.CONTRIBUTOR, {}),
     ("GET", B + "/updates/{draft}/history", Role.CONTRIBUTOR, {}),
     ("POST", B + "/updates/{draft}/publish", Role.EDITOR, {"version": "1"}),
+    ("POST", B + "/updates/{draft}/schedule", Role.EDITOR,
+     {"version": "1", "publish_date": SOON.date().isoformat(), "publish_time": "12:00"}),
+    ("POST", B + "/updates/{scheduled}/unschedule", Role.EDITOR, {"version": "1"}),
+    ("GET", B + "/events", Role.CONTRIBUTOR, {}),
+    ("GET", B + "/changes", Role.CONTRIBUTOR, {}),
     ("POST", B + "/updates/{published}/pin", Role.EDITOR, {"value": "1"}),
     ("POST", B + "/updates/{published}/key-event", Role.EDITOR, {"value": "1"}),
     ("GET", B + "/settings", Role.EDITOR, {}),
@@ -64,9 +71,11 @@ def world(app, briefing, make_update, make_user, make_series, contributor) -> di
     briefing_service.change_briefing(briefing, actor=OPERATOR, series="war-series")
     draft = make_update(briefing, actor=contributor, status=UpdateStatus.DRAFT)
     published = make_update(briefing)
+    scheduled = make_update(briefing, status=UpdateStatus.SCHEDULED, publish_at=SOON)
     other = make_user(Role.CONTRIBUTOR)
     token, _plain = user_service.create_token(other, actor=OPERATOR, name="bot")
-    return {"draft": draft.id, "published": published.id, "user": other.id, "token": token.id}
+    ids = {"draft": draft.id, "published": published.id, "scheduled": scheduled.id}
+    return {**ids, "user": other.id, "token": token.id}
 
 
 def fill(text: str, world: dict[str, int]) -> str:
@@ -75,7 +84,10 @@ def fill(text: str, world: dict[str, int]) -> str:
 
 def send(session: Newsroom, method: str, url: str, data: dict[str, Any], world) -> Any:
     if method == "GET":
-        return session.get(url)
+        if url.endswith("/events"):
+            # The consoles' stream says hello and ends, as at a shutdown, so it can be read.
+            session.app.extensions["briefing.live"].closing.set()
+        return session.get(url, buffered=True)
     return session.post(url, {k: fill(v, world) for k, v in data.items()})
 
 
@@ -96,7 +108,7 @@ def test_every_console_route_is_in_the_access_table(app):
         normalised.add((method, rule.replace("<id:token_id>", "{x}")))
     table = {
         (m, u.replace("{draft}", "{x}").replace("{published}", "{x}").replace("{user}", "{x}")
-         .replace("{token}", "{x}"))
+         .replace("{token}", "{x}").replace("{scheduled}", "{x}"))
         for m, u in table
     }  # fmt: skip
     assert normalised == table

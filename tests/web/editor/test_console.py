@@ -317,8 +317,8 @@ def test_console_lists_published_updates_newest_first_with_their_actions(
     assert [li.get("data-update-id") for li in items] == [str(newer.id), str(older.id)]
     actions = texts(items[0], ".//div[@class='item-actions']//*[self::a or self::button]")
     assert actions == [
-        "Publish", "Edit", "Pin", "Unpin", "Mark key event", "Unmark key event", "History",
-        "Delete",
+        "Publish", "Publish now", "Save time", "Cancel schedule", "Edit", "Pin", "Unpin",
+        "Mark key event", "Unmark key event", "History", "Delete",
     ]  # fmt: skip
     # The script's template for inserted updates has the same actions, addressed by id.
     template = doc.xpath("//template[@id='console-item-template']")[0]
