@@ -5,13 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from briefing.extensions import db
-from briefing.models import Briefing, BriefingStatus, Update, UpdateSource, UpdateStatus, User
+from briefing.models import (
+    Briefing,
+    BriefingStatus,
+    Source,
+    Update,
+    UpdateStatus,
+    User,
+)
 from briefing.services.timeline import aware_utc, eager_loads  # the reader side's eager loads
 
 # Live coverage first: that is where the newsroom works.
+# How far back the composer looks for source sets to suggest.
+_RECENT_UPDATES = 20
+
 _STATUS_ORDER = {BriefingStatus.LIVE: 0, BriefingStatus.DRAFT: 1, BriefingStatus.ENDED: 2}
 
 
@@ -71,24 +82,30 @@ def scheduled(briefing: Briefing) -> list[Update]:
     )
 
 
-def last_sources_used(briefing: Briefing, author: User) -> list[str]:
-    """The source slugs of this author's latest update in this briefing, in order: the
-    composer offers them again, since an editor tends to work from the same wires."""
-    latest = (
-        select(Update.id)
+def recent_source_sets(briefing: Briefing, viewer: User, *, limit: int = 3) -> list[list[Source]]:
+    """The distinct sets of sources credited by the briefing's latest updates (published, or
+    the viewer's own drafts), newest first, each in its order: the composer offers them as
+    one-click suggestions, since a desk tends to work from the same wires. Never a
+    pre-selection: what an update credits is only what its editor picks."""
+    latest = db.session.scalars(
+        select(Update)
         .where(
             Update.briefing_id == briefing.id,
-            Update.author_id == author.id,
-            Update.status != UpdateStatus.DELETED,
+            or_(
+                Update.status == UpdateStatus.PUBLISHED,
+                and_(Update.status == UpdateStatus.DRAFT, Update.author_id == viewer.id),
+            ),
         )
         .order_by(Update.id.desc())
-        .limit(1)
-        .scalar_subquery()
+        .limit(_RECENT_UPDATES)
+        .options(selectinload(Update.source_links))
     )
-    links = db.session.scalars(
-        select(UpdateSource).where(UpdateSource.update_id == latest).order_by(UpdateSource.position)
-    )
-    return [link.source.slug for link in links]
+    sets: dict[tuple[str, ...], list[Source]] = {}
+    for item in latest:
+        sources = item.sources
+        if sources:
+            sets.setdefault(tuple(s.slug for s in sources), sources)
+    return list(sets.values())[:limit]
 
 
 def latest_briefing_timezone() -> str | None:

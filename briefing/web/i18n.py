@@ -111,6 +111,12 @@ def _names(names: list[str]) -> str:
     return format_list(list(dict.fromkeys(names)), locale=_date_locale())
 
 
+def listed(names: list[str]) -> str:
+    """Agency names as the interface language lists them ("Reuters and AFP"): the console's
+    "Credit Reuters and AFP?"."""
+    return _names(names)
+
+
 def reporting_by(names: list[str]) -> str:
     """An update's credit: 'With reporting by Reuters and AFP', or ''."""
     return gettext("With reporting by %(names)s", names=_names(names)) if names else ""

@@ -105,6 +105,7 @@ function insertOrReplaceUpdate(html) {
   if (article.classList.contains("update--pinned")) unpinOthers(article.id);
   if (item) {
     existing.replaceWith(article);
+    warnIfEditing(item, article);
   } else {
     item = newItem(article);
   }
@@ -149,6 +150,17 @@ function fillSchedule(item, article) {
   form.elements.publish_time.value = at.slice(11, 16);
 }
 
+// An edit form open on an update that someone else has just changed says so, in place; the
+// editor keeps writing, and saving shows both versions (the server refuses the stale one).
+function warnIfEditing(item, article) {
+  const form = item.querySelector("[data-edit-form]");
+  if (!form || form.dataset.saving) return; // our own save, echoed by the stream
+  const based = Number(form.elements.version?.value);
+  if (Number(article.dataset.version) > based) {
+    form.querySelector("[data-stale-notice]")?.removeAttribute("hidden");
+  }
+}
+
 // One update holds the pinned slot: the one that lost it changed in the same write.
 function unpinOthers(articleId) {
   for (const other of consoleRoot.querySelectorAll("article.update--pinned")) {
@@ -177,14 +189,18 @@ function showLive(change) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Sources are credited in the order they are picked.
+// Sources are credited in the order they are picked, numbered on the chips; the chips
+// themselves never move. Nothing is picked for the editor: suggestions add on a click.
 
 function setUpSourcePicker(picker) {
   const boxes = [...picker.querySelectorAll('input[type="checkbox"]')];
   picker.sourceOrder = boxes.filter((box) => box.checked).map((box) => box.value);
+  picker.querySelector("[data-order-hint]")?.setAttribute("hidden", "");
+  picker.querySelector("[data-order-hint-script]")?.removeAttribute("hidden");
   const show = () => {
     for (const box of boxes) {
       const position = picker.sourceOrder.indexOf(box.value);
+      box.checked = position >= 0;
       const chip = box.closest(".chip");
       if (position >= 0 && picker.sourceOrder.length > 1) chip.dataset.order = String(position + 1);
       else delete chip.dataset.order;
@@ -198,8 +214,12 @@ function setUpSourcePicker(picker) {
   });
   picker.setOrder = (slugs) => {
     picker.sourceOrder = slugs.filter((slug) => boxes.some((box) => box.value === slug));
-    for (const box of boxes) box.checked = picker.sourceOrder.includes(box.value);
     show();
+  };
+  // Adds, in order, those not picked yet: never switches one off.
+  picker.add = (slugs) => {
+    picker.setOrder([...picker.sourceOrder, ...slugs.filter((s) => !picker.sourceOrder.includes(s))]);
+    picker.closest("form")?.dispatchEvent(new Event("change")); // kept like a click
   };
   show();
 }
@@ -329,6 +349,8 @@ function setUpComposer(form) {
   const body = form.elements.body;
   const preview = document.getElementById("preview");
   const previewBody = preview?.querySelector("[data-preview-body]");
+  const picker = form.querySelector("[data-source-picker]");
+  const creditCheck = form.querySelector("[data-credit-check]");
   let busy = false;
 
   const say = (message, isError = false) => {
@@ -369,6 +391,13 @@ function setUpComposer(form) {
     }
     const { ok, status, data: answer } = result;
     if (answer.idempotency_key) form.elements.idempotency_key.value = answer.idempotency_key;
+    if (ok && answer.question) {
+      // "Credit Reuters?": asked in the form, once; the editor answers or keeps writing.
+      creditCheck.innerHTML = answer.question;
+      creditCheck.scrollIntoView({ block: "nearest" });
+      say(answer.message);
+      return;
+    }
     if (ok) {
       applyResult(answer);
       for (const name of ["headline", "publish_date", "publish_time"]) {
@@ -378,6 +407,10 @@ function setUpComposer(form) {
       for (const name of ["key_event", "pinned"]) {
         if (form.elements[name]) form.elements[name].checked = false;
       }
+      picker?.setOrder([]);
+      creditCheck.replaceChildren();
+      const suggestions = form.querySelector("[data-suggestions]");
+      if (suggestions && answer.suggestions !== null) suggestions.innerHTML = answer.suggestions;
       showErrors(form);
       forgetLocally(form);
       if (preview) preview.hidden = true;
@@ -395,8 +428,17 @@ function setUpComposer(form) {
     event.preventDefault();
     const button = event.submitter;
     const action = button?.value || form.querySelector("[data-default-action]").value;
-    if (action === "preview") showPreview();
-    else post(action, button);
+    if (action === "preview") {
+      showPreview();
+    } else if (button?.dataset.suggest) {
+      picker?.add(button.dataset.suggest.split(" "));
+    } else if (button?.dataset.credit) {
+      // "Credit Reuters and publish": picked here first, so the picker shows the credit.
+      picker?.add(button.dataset.credit.split(" "));
+      post("publish", button);
+    } else {
+      post(action, button);
+    }
   });
 
   form.addEventListener("keydown", (event) => {
@@ -439,17 +481,32 @@ async function openEdit(link) {
   form.elements.body.focus();
 }
 
-async function saveEdit(form) {
+async function saveEdit(form, button = null) {
   const item = form.closest(".console-item");
+  // "Credit Reuters and save": picked here first, so the picker shows the credit.
+  if (button?.dataset.credit) {
+    form.querySelector("[data-source-picker]")?.add(button.dataset.credit.split(" "));
+  }
   let result;
+  form.dataset.saving = "1";
   try {
     result = await send(form.getAttribute("action"), { body: formDataInOrder(form) });
   } catch {
+    delete form.dataset.saving;
     saveLocally(form);
     announce(t("offlineSave"), "error");
     return;
   }
+  delete form.dataset.saving;
   const { ok, status, data } = result;
+  if (ok && data.question) {
+    // Asked once, in the form: saving again as it is answers "no".
+    const box = form.querySelector("[data-credit-check]");
+    box.innerHTML = data.question;
+    box.scrollIntoView({ block: "nearest" });
+    announce(data.message, "info");
+    return;
+  }
   if (ok) {
     forgetLocally(form);
     closeEdit(item);
@@ -546,7 +603,7 @@ function setUpList(root) {
       submitAction(form);
     } else if (form.matches("[data-edit-form]")) {
       event.preventDefault();
-      saveEdit(form);
+      saveEdit(form, event.submitter);
     }
   });
   root.addEventListener("keydown", (event) => {

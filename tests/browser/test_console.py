@@ -227,8 +227,9 @@ def test_text_typed_before_a_reload_is_restored_and_cleared_once_published(
     expect(item_for(editor, "The first delegations landed at dawn")).to_have_count(1)
     editor.reload()
     expect(editor.get_by_label("Update", exact=True)).to_have_value("")
-    # The sources just used are offered again.
-    expect(editor.locator(".chip", has_text="AP").locator("input")).to_be_checked()
+    # The sources just used are offered again, as a suggestion: nothing is picked.
+    expect(editor.locator(".chip", has_text="AP").locator("input")).not_to_be_checked()
+    expect(editor.locator("#composer .suggestion")).to_have_text(re.compile(r"\bAP$"))
 
 
 def test_pin_and_key_event_toggles_show_on_the_public_page(

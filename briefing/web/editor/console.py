@@ -26,6 +26,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus
+from briefing.rendering.credit import agencies_named
+from briefing.rendering.textdiff import WordDiff, word_diff
 from briefing.rendering.timefmt import iso
 from briefing.services import newsroom, timeline, updates
 from briefing.services.errors import Collision, Conflict, Invalid, NotFound
@@ -42,7 +44,7 @@ from briefing.web.editor.forms import (
     show_errors,
     source_choices,
 )
-from briefing.web.i18n import reader_time
+from briefing.web.i18n import listed, reader_time, reporting_by
 
 CONSOLE_PAGE = 30
 # What the composer's buttons do.
@@ -59,7 +61,6 @@ ONE_UPDATE = "/briefings/<slug:slug>/updates/<id:update_id>"
 def console(slug: str) -> Any:
     briefing = _briefing(slug)
     form = ComposerForm(formdata=None)
-    form.sources.data = newsroom.last_sources_used(briefing, actor())
     form.new_key()
     return _console_page(briefing, form)
 
@@ -67,12 +68,18 @@ def console(slug: str) -> Any:
 @bp.post("/briefings/<slug:slug>/updates")
 @requires(Role.CONTRIBUTOR)
 def compose(slug: str) -> Any:
-    """Publish or save a draft, once per composer key; or, without JavaScript, preview."""
+    """Publish or save a draft, once per composer key; without JavaScript, also preview or
+    take up a suggested set of sources. A publish whose text names an agency it does not
+    credit is first asked about, once (`_credit_question`), and so is an edit of a published
+    update that newly names one."""
     briefing = _briefing(slug)
     form = ComposerForm()
     action = request.form.get("action", "publish")
     if action == "preview":
         return _console_page(briefing, form, preview=_preview(briefing, form))
+    if action.startswith("suggest:"):
+        form.sources.data = _added(form.sources.data, action.removeprefix("suggest:").split())
+        return _console_page(briefing, form)
     user = actor()
     values: dict[str, Any] = {
         "headline": form.headline.data or "",
@@ -81,6 +88,17 @@ def compose(slug: str) -> Any:
         "key_event": bool(form.key_event.data),
         "pinned": bool(form.pinned.data),
     }
+    if action.startswith("credit:"):  # "Credit Reuters and publish", without JavaScript
+        form.sources.choices = source_choices(all_sources(), [])
+        values["sources"] = _credit_too(form, action)
+        action = "publish"
+    elif action == "publish":
+        unasked = _uncredited(values)
+        if unasked:
+            question = _credit_question(unasked, answer="publish")
+            if wants_json():
+                return _asked(briefing, question, idempotency_key=form.idempotency_key.data)
+            return _console_page(briefing, form, credit_check=question)
     status = COMPOSER_ACTIONS.get(action, UpdateStatus.PUBLISHED)
     publish_at = form.publish_at_in(briefing.timezone) if status == UpdateStatus.SCHEDULED else None
     key = form.idempotency_key.data or ""
@@ -124,12 +142,20 @@ def compose(slug: str) -> Any:
         form.form_errors.append(_("Another change landed at the same moment: send it again."))
         return _refused(briefing, form, 409)
     item = outcome.resource
-    message = _saved_message(briefing, item)
+    message, kind = _credit_warning(item, _saved_message(briefing, item))
     if wants_json():
         form = ComposerForm(formdata=None)
         form.new_key()
-        return _answer(briefing, message, [item], idempotency_key=form.idempotency_key.data)
-    flash(message, "success")
+        # The set just used joins the suggestions; the picker itself starts empty again.
+        suggestions = newsroom.recent_source_sets(briefing, user)
+        return _answer(
+            briefing,
+            message,
+            [item],
+            idempotency_key=form.idempotency_key.data,
+            suggestions=render_template("editor/_suggestions.html", suggestions=suggestions),
+        )
+    flash(message, kind)
     return redirect(url_for("editor.console", slug=briefing.slug, _anchor=f"update-{item.id}"))
 
 
@@ -140,6 +166,56 @@ def _saved_message(briefing: Briefing, item: Update) -> str:
         when = reader_time(item.publish_at, briefing.timezone)
         return _("Scheduled for %(time)s.", time=when)
     return _("Draft saved; an editor will publish it.")
+
+
+def _credit_warning(item: Update, message: str) -> tuple[str, str]:
+    """Nothing goes out uncredited silently: the message (and its kind) says so, no block."""
+    if item.is_published and not item.sources:
+        return message + " " + _(
+            "It credits no source: edit it to add one if it should."
+        ), "warning"
+    return message, "success"
+
+
+def _uncredited(values: dict[str, Any], *, known: Iterable[str] = ()) -> list[str]:
+    """Agencies the text names that the update does not credit, and that the editor has not
+    been asked about (the form's `credit_checked`) nor `known` to be named already: the rule
+    for finding names is `agencies_named`."""
+    text = f"{values['headline']}\n{values['body']}"
+    named = agencies_named(text, [(s.slug, s.name) for s in all_sources()])
+    skip = {*values["sources"], *request.form.getlist("credit_checked"), *known}
+    return [slug for slug in named if slug not in skip]
+
+
+def _credit_question(slugs: list[str], *, answer: str) -> dict[str, Any]:
+    """ "Credit Reuters?", asked in the form (`editor/_credit_check.html`), which is shown
+    again unchanged; sending it again as it is (`answer`: its action) is the reply "no", so
+    each agency is asked about once."""
+    by_slug = {s.slug: s for s in all_sources()}
+    names = listed([by_slug[slug].name for slug in slugs])
+    checked = [*request.form.getlist("credit_checked"), *slugs]
+    return {"unasked": slugs, "names": names, "checked": checked, "answer": answer}
+
+
+def _asked(briefing: Briefing, question: dict[str, Any], **extra: Any) -> Any:
+    """The question, for the console's script to show in the form."""
+    html = render_template("editor/_credit_check.html", credit_check=question)
+    message = _("Credit %(names)s?", names=question["names"])
+    return _answer(briefing, message, question=html, **extra)
+
+
+def _credit_too(form: EditForm | ComposerForm, action: str) -> list[str]:
+    """The reply "Credit Reuters" (action `credit:<slugs>`) without JavaScript: the sources
+    picked and those, in the picker's order, as every source picked without JavaScript."""
+    wanted = set(_added(form.sources.data, action.removeprefix("credit:").split()))
+    form.sources.data = [c.value for c in form.sources.choices or [] if c.value in wanted]
+    return list(form.sources.data)
+
+
+def _added(picked: list[str] | None, more: Iterable[str]) -> list[str]:
+    """The sources picked, then those not picked yet from `more`: nothing is switched off."""
+    picked = list(picked or [])
+    return picked + [slug for slug in dict.fromkeys(more) if slug not in picked]
 
 
 def _refused(briefing: Briefing, form: ComposerForm, status: int) -> Any:
@@ -203,6 +279,18 @@ def edit(slug: str, update_id: int) -> Any:
         "sources": list(form.sources.data or []),
         "key_event": bool(form.key_event.data),
     }
+    action = request.form.get("action", "save")
+    if action.startswith("credit:"):
+        changes["sources"] = _credit_too(form, action)
+    elif item.is_published:
+        # Asked about agencies left uncredited by this edit, not those the version it
+        # replaces already named without credit (asked about when it went out).
+        sources = [s.slug for s in item.sources]
+        before = {"headline": item.headline or "", "body": item.body, "sources": sources}
+        unasked = _uncredited(changes, known=_uncredited(before))
+        if unasked:
+            question = _credit_question(unasked, answer="save")
+            return _edit_page(briefing, item, form, credit_check=question)
     if item.is_published:
         changes["correction"] = form.correction.data or ""
     try:
@@ -223,9 +311,10 @@ def edit(slug: str, update_id: int) -> Any:
     except Invalid as error:
         show_errors(form, error)
         return _edit_page(briefing, item, form, status=422)
+    message, kind = _credit_warning(item, _("Saved."))
     if wants_json():
-        return _answer(briefing, _("Saved."), [item])
-    flash(_("Saved."), "success")
+        return _answer(briefing, message, [item])
+    flash(message, kind)
     return _back_to(briefing, item)
 
 
@@ -240,13 +329,18 @@ def _edit_page(
     *,
     status: int = 200,
     conflict: Update | None = None,
+    credit_check: dict[str, Any] | None = None,
 ) -> Any:
+    if credit_check and wants_json():
+        return _asked(briefing, credit_check)
     context = {
         "briefing": briefing,
         "update": item,
         "form": form,
         "conflict": conflict,
+        "credit_check": credit_check,
         "last_revision": timeline.revisions_of(conflict)[0:1] if conflict else [],
+        "differences": _differences(conflict, form) if conflict else [],
     }
     if wants_json():
         return _answer(
@@ -257,6 +351,20 @@ def _edit_page(
             html=render_template("editor/_edit_form.html", **context),
         )
     return render_template("editor/edit.html", **context), status
+
+
+def _differences(current: Update, form: EditForm) -> list[tuple[str, WordDiff]]:
+    """What differs, word by word, between the saved version and the editor's: the text
+    always (it is what is compared first), headline and credit when they differ."""
+    names = {s.slug: s.name for s in all_sources()}
+    mine_credit = reporting_by([names.get(slug, slug) for slug in form.sources.data or []])
+    pairs = [
+        (_("Headline"), current.headline or "", form.headline.data or "", False),
+        (_("Text"), current.body, form.body.data or "", True),
+        (_("Credit"), reporting_by([s.name for s in current.sources]), mine_credit, False),
+    ]
+    diffs = [(label, word_diff(theirs, mine), always) for label, theirs, mine, always in pairs]
+    return [(label, diff) for label, diff, always in diffs if always or diff.changed]
 
 
 @bp.route(ONE_UPDATE + "/delete", methods=["GET", "POST"])
@@ -349,7 +457,8 @@ def _change_unpublished(slug: str, update_id: int, form: VersionForm, **changes:
             return _answer(briefing, detail, status=422, errors=by_field)
         flash(detail, "error")
         return _back_to(briefing, item)
-    return _acted(briefing, item, _saved_message(briefing, item))
+    message, kind = _credit_warning(item, _saved_message(briefing, item))
+    return _acted(briefing, item, message, kind=kind)
 
 
 @bp.get(ONE_UPDATE + "/history")
@@ -369,11 +478,16 @@ def _switched_on() -> bool:
 
 
 def _acted(
-    briefing: Briefing, item: Update, message: str, also: Iterable[Update | None] = ()
+    briefing: Briefing,
+    item: Update,
+    message: str,
+    also: Iterable[Update | None] = (),
+    *,
+    kind: str = "success",
 ) -> Any:
     if wants_json():
         return _answer(briefing, message, [item, *also])
-    flash(message, "success")
+    flash(message, kind)
     return _back_to(briefing, item)
 
 
@@ -392,11 +506,14 @@ def _answer(
     errors: dict[str, list[str]] | None = None,
     html: str | None = None,
     idempotency_key: str | None = None,
+    suggestions: str | None = None,
+    question: str | None = None,
 ) -> Any:
     """The console script's one answer to every action, done or refused: what happened
     (`message`), the `_update.html` fragment of every update it touched, the ids of those it
     removed, field errors by field name, a panel to show (`html`: preview, edit form,
-    history), and the composer's next key."""
+    history), and, after a post from the composer, its next key and source suggestions, or
+    the question it asks before publishing ("Credit Reuters?")."""
     fragments: dict[int, dict[str, Any]] = {}
     for item in touched:
         if item is not None and item.id not in fragments:
@@ -409,6 +526,8 @@ def _answer(
         "errors": errors or {},
         "html": html,
         "idempotency_key": idempotency_key,
+        "suggestions": suggestions,
+        "question": question,
     }
     return jsonify(body), status
 
@@ -419,10 +538,12 @@ def _console_page(
     *,
     preview: Update | None = None,
     status: int = 200,
+    credit_check: dict[str, Any] | None = None,
 ) -> Any:
     user = actor()
-    remembered = newsroom.last_sources_used(briefing, user)
-    form.sources.choices = source_choices(all_sources(), list(form.sources.data or remembered))
+    # The composer's picker keeps one order (by name), whatever was picked: chips never move,
+    # and without JavaScript that order is the order credited (see SourcePicker).
+    form.sources.choices = source_choices(all_sources(), [])
     page = timeline.updates_page(
         briefing, cursor=request.args.get("before") or None, limit=CONSOLE_PAGE
     )
@@ -434,6 +555,8 @@ def _console_page(
         drafts=newsroom.drafts(briefing, author=None if sees_drafts(user) else user),
         scheduled=newsroom.scheduled(briefing) if sees_drafts(user) else [],
         preview=_render_preview(briefing, preview) if preview else None,
+        suggestions=newsroom.recent_source_sets(briefing, user),
+        credit_check=credit_check,
         may_publish=user.can(Role.EDITOR),
         ended=briefing.status == BriefingStatus.ENDED,
     )

@@ -43,7 +43,10 @@ class LoginForm(FlaskForm):
 
 
 class SourcePicker(SelectMultipleField):
-    """Checkboxes, submitted in the order given (the order the sources are credited in)."""
+    """Checkboxes, credited in the order submitted. The console's script submits them in
+    the order clicked; a plain form submits them in the picker's order, so without
+    JavaScript the order shown is the order credited (no-JS forms cannot express a click
+    order, and a number field per source would slow every update down)."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -53,10 +56,12 @@ class SourcePicker(SelectMultipleField):
 
 
 def source_choices(sources: Iterable[Source], first: list[str]) -> list[SelectChoice]:
-    """Choices with the given slugs first, in their order, then the rest by name."""
+    """Choices with the given slugs first, in their order (an edited update's credits, so a
+    plain form keeps their order), then the rest by name ("AFP", "Anadolu", "dpa", …)."""
     by_slug = {s.slug: s for s in sources}
     ordered = [by_slug[slug] for slug in first if slug in by_slug]
-    ordered += [s for s in by_slug.values() if s.slug not in first]
+    rest = [s for s in by_slug.values() if s.slug not in first]
+    ordered += sorted(rest, key=lambda s: (s.name.casefold(), s.slug))
     return [SelectChoice(s.slug, s.name) for s in ordered]
 
 

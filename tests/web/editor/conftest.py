@@ -77,12 +77,14 @@ class Newsroom:
         form: str = "(//form[.//input[@name='csrf_token']])[last()]",
         button: tuple[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        page: Any = None,
         **kwargs: Any,
     ) -> TestResponse:
-        """Fill the form found by the XPath `form` on the page at `url` and send it, like a
-        browser: its own values (checked boxes, selected options, hidden fields), then
-        `data` on top, then the clicked `button` (name, value)."""
-        doc = self.page(url)
+        """Fill the form found by the XPath `form` on the page at `url` (or on `page`, a
+        page already parsed: a form shown again) and send it, like a browser: its own values
+        (checked boxes, selected options, hidden fields), then `data` on top, then the
+        clicked `button` (name, value)."""
+        doc = page if page is not None else self.page(url)
         found = doc.xpath(form)
         assert found, f"no form {form!r} on {url}"
         element = found[0]

@@ -44,10 +44,10 @@ def test_publishing_from_the_composer_redirects_to_the_console_and_reaches_reade
     assert texts(doc, "//div[@class='flashes']/p") == ["Published."]
     article = doc.xpath(f"//ol[@id='console-updates']/li/article[@id='update-{item.id}']")[0]
     assert texts(article, ".//p[@class='update__credit']") == ["With reporting by Reuters and AFP"]
-    # The composer is empty again and offers the sources just used, in their order.
+    # The composer is empty again, its picker too; the sources just used are a suggestion.
     assert doc.xpath(f"{COMPOSER}//textarea[@name='body']")[0].text in (None, "", "\n")
-    checked = doc.xpath(f"{COMPOSER}//input[@name='sources'][@checked]/@value")
-    assert checked == ["reuters", "afp"]
+    assert doc.xpath(f"{COMPOSER}//input[@name='sources'][@checked]") == []
+    assert doc.xpath(f"{COMPOSER}//button[@data-suggest]/@value") == ["suggest:reuters afp"]
 
     public = lxml.html.fromstring(client.get("/briefings/war").data)
     assert texts(public, "//div[@id='updates']/article//h2") == ["Strike on a power plant"]
@@ -207,7 +207,16 @@ def test_stale_edit_is_refused_with_both_versions_and_keeps_the_text(
     assert texts(theirs, ".//article//div[contains(@class,'update__body')]") == [
         "Their newer text."
     ]
-    assert theirs.xpath(".//textarea")[0].text.strip() == "Their newer text."
+    # Their text as written, its own words struck; mine with its own words marked; the
+    # headline compared too, since it differs.
+    labels = texts(theirs, ".//dt")
+    assert labels == ["Headline", "Text"]
+    [their_headline, their_text] = theirs.xpath(".//dd[@class='diff__text']")
+    assert their_text.text_content() == "Their newer text."
+    assert texts(their_text, ".//del") == ["Their newer"]
+    assert their_headline.text_content() == "—"
+    mine_side = doc.xpath("//section[@class='conflict__mine']")[0]
+    assert texts(mine_side, ".//dd[@class='diff__text']//ins") == ["Mine", "My own"]
     mine = doc.xpath("//section[@class='conflict__mine']//form")[0]
     assert mine.xpath(".//textarea[@name='body']")[0].text.strip() == "My own text."
     assert mine.xpath(".//input[@name='headline']/@value") == ["Mine"]
@@ -238,8 +247,9 @@ def test_contributor_drafts_wait_for_an_editor_who_publishes_them(
 ):
     writer = newsroom(contributor)
     doc = writer.page(CONSOLE)
+    # The buttons shown; the first, hidden one is what Enter in a text field presses.
     buttons = doc.xpath(f"{COMPOSER}//button[@name='action']/@value")
-    assert buttons == ["draft", "preview"]
+    assert buttons == ["draft", "draft", "preview"]
     assert not doc.xpath(f"{COMPOSER}//input[@name='pinned']")
     response = writer.submit(
         CONSOLE, {"body": "Train services resume."}, form=COMPOSER, button=("action", "draft")
@@ -344,7 +354,10 @@ def test_draft_briefings_open_in_the_console(desk, make_briefing):
     assert "Not visible to readers yet" in texts(doc, "//p[@class='console__meta']")[0]
 
 
-ENVELOPE = {"message", "updates", "removed", "errors", "html", "idempotency_key"}
+ENVELOPE = {
+    "message", "updates", "removed", "errors", "html", "idempotency_key", "suggestions",
+    "question",
+}  # fmt: skip
 
 
 def test_every_console_answer_to_the_script_has_one_shape(desk, briefing, make_update):
@@ -359,6 +372,7 @@ def test_every_console_answer_to_the_script_has_one_shape(desk, briefing, make_u
             f"{CONSOLE}/updates", {"body": "Other.", "idempotency_key": key}, json=True
         ),
         "refused": desk.post(f"{CONSOLE}/updates", {"body": " "}, json=True),
+        "question": desk.post(f"{CONSOLE}/updates", {"body": "AFP said so."}, json=True),
         "preview": desk.post(f"{CONSOLE}/preview", {"body": "Soon."}, json=True),
         "edit form": desk.get(f"{one}/edit", headers=JSON),
         "edit saved": desk.post(f"{one}/edit", {"version": "1", "body": "Fixed."}, json=True),
@@ -370,7 +384,7 @@ def test_every_console_answer_to_the_script_has_one_shape(desk, briefing, make_u
     }
     statuses = {name: response.status_code for name, response in answers.items()}
     assert statuses == {
-        "published": 200, "key reused": 409, "refused": 422, "preview": 200,
+        "published": 200, "key reused": 409, "refused": 422, "question": 200, "preview": 200,
         "edit form": 200, "edit saved": 200, "stale edit": 409, "history": 200,
         "pinned": 200, "key event": 200, "deleted": 200,
     }  # fmt: skip
