@@ -202,3 +202,14 @@ def test_seed_demo_resets_the_admin_password_when_asked_and_says_so(runner):
     assert new != old
     assert user_service.authenticate("admin@briefing.example", new) is not None
     assert user_service.authenticate("admin@briefing.example", old) is None
+
+
+def test_seed_demo_prints_links_on_the_served_port(app, make_app, monkeypatch):
+    monkeypatch.setenv("PORT", "8080")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    served = make_app(SITE_URL=None)  # on the database `app` has emptied
+    with served.app_context():
+        result = served.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo briefing: http://127.0.0.1:8080/briefings/demo (" in result.stdout
+    assert "Newsroom: http://127.0.0.1:8080/editor/login" in result.stdout
