@@ -98,13 +98,16 @@ def requires(role: Role) -> Callable[[F], F]:
     return decorate
 
 
-@bp.context_processor
-def _editor_context() -> dict[str, Any]:
+def editor_page_context() -> dict[str, Any]:
+    """What the editor layout needs on every page (web/errors.py also uses it)."""
     return {"me": current_user(), "Role": Role, "language_form": LanguageForm}
 
 
+bp.context_processor(editor_page_context)
+
+
 @bp.before_request
-def _speak_the_editors_language() -> None:
+def speak_the_editors_language() -> None:
     user = current_user()
     use_locale(editor_locale(user.language if user else None))
 

@@ -25,7 +25,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus
+from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus, User
 from briefing.services import newsroom, timeline, updates
 from briefing.services.errors import Collision, Conflict, Invalid, NotFound
 from briefing.services.idempotency import Idempotency, KeyReused, create_once
@@ -109,13 +109,22 @@ def compose(slug: str) -> Any:
         form.form_errors.append(_("Another change landed at the same moment: send it again."))
         return _refused(briefing, form, 409)
     item = outcome.resource
-    message = _("Published.") if item.is_published else _("Draft saved; an editor will publish it.")
+    message = _saved_message(item, user)
     if wants_json():
         form = ComposerForm(formdata=None)
         form.new_key()
         return _answer(briefing, message, [item], idempotency_key=form.idempotency_key.data)
     flash(message, "success")
     return redirect(url_for("editor.console", slug=briefing.slug, _anchor=f"update-{item.id}"))
+
+
+def _saved_message(item: Update, user: User) -> str:
+    if item.is_published:
+        return _("Published.")
+    if user.can(Role.EDITOR):
+        # They publish it themselves, from the list below.
+        return _("Draft saved.")
+    return _("Draft saved; an editor will publish it.")
 
 
 def _refused(briefing: Briefing, form: ComposerForm, status: int) -> Any:
