@@ -24,6 +24,7 @@ from briefing.services.errors import (
     NotFound,
     StoreUnavailable,
     TooLarge,
+    Unreadable,
     Unsupported,
 )
 from briefing.web.routing import absolute_url
@@ -35,6 +36,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     NotFound: 404,
     Forbidden: 403,
     Invalid: 422,
+    Unreadable: 400,
     Conflict: 409,
     Collision: 409,
     InUse: 409,
