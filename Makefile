@@ -1,5 +1,6 @@
 # Two commands on a fresh machine with Python 3.11+:
 #   make demo   set up, create the database, seed the demo, serve http://127.0.0.1:5000
+#               (another port: make demo PORT=8080; the printed links follow it)
 #   make test   set up and run the whole test suite (lint, types, tests)
 PYTHON ?= python3
 VENV   ?= .venv
@@ -7,6 +8,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# Unless SITE_URL is set, the app's links use this port too (briefing/config.py).
+export PORT
 
 .PHONY: install demo serve test lint bench clean messages translations
 

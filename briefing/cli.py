@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     for command in (
         init_db,
         create_user,
+        set_password,
         create_token,
         seed_demo,
         export_briefing,
@@ -60,10 +61,7 @@ def init_db() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user(email: str, role: str, display_name: str, password_stdin: bool) -> None:
     """Create a user; the password is prompted for unless --password-stdin is given."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     try:
         user = user_service.create_user(
             actor=OPERATOR,
@@ -76,6 +74,32 @@ def create_user(email: str, role: str, display_name: str, password_stdin: bool) 
     except DomainError as error:
         _fail(error)
     click.echo(f"Created {user.role.value} {user.email}.")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@click.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password(email: str, password_stdin: bool) -> None:
+    """Give a user a new password (prompted for unless --password-stdin is given); every
+    session of theirs is signed out."""
+    try:
+        user = user_service.user_by_email_or_404(email)
+        user_service.set_password(
+            user,
+            actor=OPERATOR,
+            password=_read_password(password_stdin),
+            password_hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+        )
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Set a new password for {user.email}; their sessions are signed out.")
 
 
 @click.command("create-token")
@@ -93,17 +117,33 @@ def create_token(email: str, name: str) -> None:
 
 
 @click.command("seed-demo")
-def seed_demo() -> None:
+@click.option(
+    "--reset-admin-password",
+    is_flag=True,
+    help="Give the existing demo admin a new password, printed like a new one.",
+)
+def seed_demo(reset_admin_password: bool) -> None:
     """Create the demo briefing (slug 'demo') and an admin account whose password is printed."""
     from briefing.demo import seed
 
     password = secrets.token_urlsafe(12)
-    result = seed(admin_password=password, actor=OPERATOR)
+    result = seed(
+        admin_password=password, actor=OPERATOR, reset_admin_password=reset_admin_password
+    )
     if result.created_admin:
         click.echo(f"Admin account: {result.admin_email}  password: {password}")
+    elif result.reset_admin_password:
+        click.echo(
+            f"Admin account {result.admin_email} has a new password: {password} "
+            "(its sessions are signed out)"
+        )
     else:
-        click.echo(f"Admin account {result.admin_email} already exists; password unchanged.")
+        click.echo(
+            f"Admin account {result.admin_email} already exists; password unchanged "
+            "(seed-demo --reset-admin-password sets a new one)."
+        )
     click.echo(f"Demo briefing: {result.url} ({result.update_count} updates)")
+    click.echo(f"Newsroom: {absolute_url('editor.login')}")
 
 
 @click.command("export-briefing")

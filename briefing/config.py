@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+DEFAULT_PORT = 5000
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # Seconds to wait for a PostgreSQL connection: while the database is away, requests
     # answer 503 this quickly instead of hanging.
     "DATABASE_CONNECT_TIMEOUT": 5,
-    "SITE_URL": "http://127.0.0.1:5000",
+    # None: the local address of the port being served (`site_url_for_port`).
+    "SITE_URL": None,
     "SITE_NAME": "Briefing",
     "REDIS_URL": None,
     # 1 MiB: the API refuses larger bodies with 413 before parsing them.
@@ -81,6 +84,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if test_config:
         app.config.update(test_config)
 
+    if not app.config["SITE_URL"]:
+        app.config["SITE_URL"] = local_site_url(os.environ)
     app.config["SITE_URL"] = str(app.config["SITE_URL"]).rstrip("/")
     if app.config["SITE_URL"].startswith("https://"):
         # Flask's own default is False, so this cannot be a setdefault.
@@ -97,6 +102,16 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         }
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
+
+
+def local_site_url(environ: Mapping[str, str]) -> str:
+    """Links for a server on this machine, on the port it is served on: `PORT` (as `make
+    demo PORT=8080`, gunicorn and most platforms set it), `FLASK_RUN_PORT`, else 5000."""
+    for name in ("PORT", "FLASK_RUN_PORT"):
+        port = environ.get(name, "").strip()
+        if port.isascii() and port.isdigit() and 0 < int(port) < 65536:
+            return f"http://127.0.0.1:{int(port)}"
+    return f"http://127.0.0.1:{DEFAULT_PORT}"
 
 
 def normalize_database_url(url: str) -> str:

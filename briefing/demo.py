@@ -54,6 +54,7 @@ are in place
 @dataclass(frozen=True)
 class SeedResult:
     created_admin: bool
+    reset_admin_password: bool
     admin_email: str
     url: str
     update_count: int
@@ -292,10 +293,19 @@ ENTRIES = (
 )
 
 
-def seed(admin_password: str, *, actor: Actor) -> SeedResult:
-    """Create what is missing of the demo; `admin_password` is used only for a new admin."""
+def seed(admin_password: str, *, actor: Actor, reset_admin_password: bool = False) -> SeedResult:
+    """Create what is missing of the demo; `admin_password` is used for a new admin, and
+    for the existing one when `reset_admin_password` is set."""
     source_service.seed_default_sources(actor=actor)
-    _admin, created_admin = _account(actor, ADMIN_EMAIL, ADMIN_NAME, Role.ADMIN, admin_password)
+    admin, created_admin = _account(actor, ADMIN_EMAIL, ADMIN_NAME, Role.ADMIN, admin_password)
+    reset = reset_admin_password and not created_admin
+    if reset:
+        user_service.set_password(
+            admin,
+            actor=actor,
+            password=admin_password,
+            password_hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+        )
     # Nobody logs in as the demo editors; they exist to sign the updates.
     editors = [
         _account(actor, email, name, Role.EDITOR, secrets.token_urlsafe(24))[0]
@@ -308,6 +318,7 @@ def seed(admin_password: str, *, actor: Actor) -> SeedResult:
         briefing = _demo_briefing(editors)
     return SeedResult(
         created_admin=created_admin,
+        reset_admin_password=reset,
         admin_email=ADMIN_EMAIL,
         url=absolute_url("public.briefing_page", slug=DEMO_SLUG),
         update_count=timeline.published_count(briefing),

@@ -176,3 +176,61 @@ def test_next_edition_ends_the_current_edition_and_opens_the_next(
 def test_next_edition_of_an_unknown_series_fails_clearly(runner):
     result = runner.invoke(args=["next-edition", "nope"])
     assert result.exit_code != 0 and "No series 'nope'." in result.output
+
+
+def test_set_password_reads_stdin_and_signs_the_user_in_with_it_only(runner, editor):
+    result = runner.invoke(
+        args=["set-password", editor.email.upper(), "--password-stdin"], input="a new passphrase\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Set a new password for {editor.email}" in result.stdout
+    db.session.expire_all()
+    assert user_service.authenticate(editor.email, "a new passphrase") == editor
+    assert user_service.authenticate(editor.email, "correct horse battery staple") is None
+
+
+def test_set_password_prompts_twice(runner, editor):
+    result = runner.invoke(
+        args=["set-password", editor.email], input="a new passphrase\na new passphrase\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Repeat for confirmation" in result.stdout
+    db.session.expire_all()
+    assert user_service.authenticate(editor.email, "a new passphrase") == editor
+
+
+def test_set_password_refuses_a_short_password_or_an_unknown_email(runner, editor):
+    short = runner.invoke(args=["set-password", editor.email, "--password-stdin"], input="x\n")
+    assert short.exit_code != 0 and "Use at least 10 characters" in short.output
+    unknown = runner.invoke(
+        args=["set-password", "nobody@newsroom.example", "--password-stdin"],
+        input="a new passphrase\n",
+    )
+    assert unknown.exit_code != 0 and "No user with email" in unknown.output
+    db.session.expire_all()
+    assert user_service.authenticate(editor.email, "correct horse battery staple") == editor
+
+
+def test_seed_demo_resets_the_admin_password_when_asked_and_says_so(runner):
+    first = runner.invoke(args=["seed-demo"])
+    (old,) = ADMIN_LINE.findall(first.stdout)
+    again = runner.invoke(args=["seed-demo", "--reset-admin-password"])
+    assert again.exit_code == 0, again.output
+    (new,) = re.findall(
+        r"^Admin account admin@briefing\.example has a new password: (\S+) ", again.stdout, re.M
+    )
+    db.session.expire_all()
+    assert new != old
+    assert user_service.authenticate("admin@briefing.example", new) is not None
+    assert user_service.authenticate("admin@briefing.example", old) is None
+
+
+def test_seed_demo_prints_links_on_the_served_port(app, make_app, monkeypatch):
+    monkeypatch.setenv("PORT", "8080")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    served = make_app(SITE_URL=None)  # on the database `app` has emptied
+    with served.app_context():
+        result = served.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo briefing: http://127.0.0.1:8080/briefings/demo (" in result.stdout
+    assert "Newsroom: http://127.0.0.1:8080/editor/login" in result.stdout

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from briefing import create_app
 
@@ -44,3 +48,39 @@ def test_default_database_is_sqlite_in_the_instance_folder_in_wal_mode(tmp_path,
             mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
         db.engine.dispose()
     assert mode == "wal"
+
+
+def test_site_url_follows_the_served_port_unless_set(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFING_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.delenv("BRIEFING_SITE_URL", raising=False)
+    monkeypatch.delenv("FLASK_RUN_PORT", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+    assert create_app({"SECRET_KEY": "x"}).config["SITE_URL"] == "http://127.0.0.1:5000"
+    monkeypatch.setenv("FLASK_RUN_PORT", "8001")
+    assert create_app({"SECRET_KEY": "x"}).config["SITE_URL"] == "http://127.0.0.1:8001"
+    monkeypatch.setenv("PORT", "8080")
+    assert create_app({"SECRET_KEY": "x"}).config["SITE_URL"] == "http://127.0.0.1:8080"
+    monkeypatch.setenv("PORT", "not-a-port")
+    assert create_app({"SECRET_KEY": "x"}).config["SITE_URL"] == "http://127.0.0.1:8001"
+    monkeypatch.setenv("PORT", "8080")
+    monkeypatch.setenv("SITE_URL", "https://live.example.com")
+    assert create_app({"SECRET_KEY": "x"}).config["SITE_URL"] == "https://live.example.com"
+
+
+def test_make_hands_its_port_to_every_command_it_runs(monkeypatch):
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    monkeypatch.delenv("PORT", raising=False)
+    root = Path(__file__).resolve().parent.parent
+    probe = ["--eval", "show-port: ; @echo $$PORT", "show-port"]
+
+    def port(*args: str) -> str:
+        done = subprocess.run(
+            [make, "-s", "-C", str(root), *probe, *args], capture_output=True, text=True
+        )
+        return done.stdout.strip()
+
+    assert port("PORT=8080") == "8080"
+    assert port() == "5000"

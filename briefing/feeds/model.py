@@ -323,6 +323,9 @@ def _entry(item: Update, briefing: Briefing, site: Site, *, in_site_feed: bool) 
         categories.append(Category("key-event", "Key event", site.tag("category")))
     if in_site_feed:
         categories.append(Category(briefing.slug, xml_text(briefing.title), site.tag("briefing")))
+        # Feed readers show titles, seldom categories: say which briefing it comes from
+        # (a dash, as briefing titles often have a colon of their own).
+        title = f"{xml_text(briefing.title)} — {title}"
     return Entry(
         id=site.entry_id(item.id),
         url=url,

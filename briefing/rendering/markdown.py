@@ -11,6 +11,7 @@ import secrets
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any, cast
 from urllib.parse import unquote
 
@@ -85,7 +86,6 @@ class ImageReference:
 
 # C0/C1 control characters other than tab and newline break XML feeds and terminals.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 # What lax URL consumers may drop before reading a scheme: whitespace (Unicode too), control
 # characters and invisible format characters.
@@ -274,9 +274,81 @@ def _relative_url(url: str) -> str | None:
 
 
 def html_to_text(fragment: str) -> str:
-    """Plain text of a sanitized fragment, for excerpts and structured data."""
-    text = _TAG.sub(" ", fragment)
-    return _SPACE.sub(" ", html.unescape(text)).strip()
+    """Plain text of a sanitized fragment that reads as prose, for titles made from bodies
+    (feeds, <title>, og:title, key events), excerpts and structured data.
+
+    Inline markup adds nothing ("<b>5</b>," is "5,"); each block (paragraph, heading, list
+    item, table row, caption) ends a sentence, with a full stop unless it has its own
+    punctuation; table cells are separated by commas. Images add nothing: a photo's words
+    are its caption."""
+    reader = _ProseReader()
+    reader.feed(fragment)
+    reader.close()
+    return _SPACE.sub(" ", "".join(reader.parts)).strip()
+
+
+# Elements whose end ends a sentence in the plain text; cells; elements with no text.
+_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "caption", "dd", "div", "dl", "dt",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p",
+    "pre", "section", "table", "tbody", "tfoot", "thead", "tr", "ul",
+}  # fmt: skip
+_CELL_TAGS = {"td", "th"}
+_SILENT_TAGS = {"script", "style", "template", "iframe", "object", "svg"}
+# Text ending like this needs no added punctuation (closing quotes and brackets may follow).
+_PUNCTUATED = re.compile(r"[.!?…:;,][\"'’”»)\]]*$")
+
+
+class _ProseReader(HTMLParser):
+    """Collects text, remembering the strongest break seen since the last words, so empty
+    blocks and cells leave no stray punctuation and nothing trails the last words."""
+
+    BREAKS = ("", " ", ", ", ". ")  # nothing, a line break, a cell, a block
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.last = ""  # the last words written, stripped
+        self.pending = 0  # index into BREAKS
+        self.silent = 0
+
+    def _break(self, strength: int) -> None:
+        if self.last:
+            self.pending = max(self.pending, strength)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SILENT_TAGS:
+            self.silent += 1
+        elif tag in _BLOCK_TAGS:
+            self._break(3)
+        elif tag in _CELL_TAGS:
+            self._break(2)
+        elif tag == "br":
+            self._break(1)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SILENT_TAGS:
+            self.silent = max(0, self.silent - 1)
+        elif tag in _BLOCK_TAGS:
+            self._break(3)
+
+    def handle_data(self, data: str) -> None:
+        if self.silent:
+            return
+        words = data.strip()
+        if not words:
+            if data and not self.pending:
+                self.parts.append(" ")
+            return
+        if self.pending:
+            while self.parts and not self.parts[-1].rstrip():
+                self.parts.pop()
+            self.parts[-1] = self.parts[-1].rstrip()
+            ended = _PUNCTUATED.search(self.last)
+            self.parts.append(" " if ended else self.BREAKS[self.pending])
+            self.pending = 0
+        self.parts.append(data)
+        self.last = words
 
 
 def excerpt(text: str, limit: int = 120) -> str:

@@ -38,6 +38,11 @@ class Invalid(DomainError):
         return cls([FieldError(field, message)])
 
 
+class Unreadable(Invalid):
+    """Input a door cannot read as a request of its kind at all, such as a query parameter
+    a list does not take, as opposed to a readable value that breaks a rule."""
+
+
 class Unsupported(Invalid):
     """Input of a kind the verb does not take at all, such as a file that is no image."""
 

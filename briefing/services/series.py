@@ -132,7 +132,7 @@ def all_series() -> list[Series]:
     return list(db.session.scalars(select(Series).order_by(func.lower(Series.title))))
 
 
-def series_page(*, cursor: str | None, limit: int) -> Page[Series]:
+def series_page(*, cursor: int | None, limit: int) -> Page[Series]:
     """Series, newest first."""
     return newest_first(select(Series), Series, cursor, limit)
 

@@ -165,7 +165,7 @@ def first_page(briefing: Briefing, *, oldest_first: bool, limit: int) -> tuple[U
 
 
 def all_updates_page(
-    briefing: Briefing, *, cursor: str | None, limit: int, drafts_of: int | None = None
+    briefing: Briefing, *, cursor: int | None, limit: int, drafts_of: int | None = None
 ) -> Page[Update]:
     """Every update an editor or bot may see (drafts and retractions too), newest first.
 
@@ -179,7 +179,7 @@ def all_updates_page(
     return newest_first(query, Update, cursor, limit)
 
 
-def briefings_page(*, cursor: str | None, limit: int, public: bool = True) -> Page[Briefing]:
+def briefings_page(*, cursor: int | None, limit: int, public: bool = True) -> Page[Briefing]:
     """Briefings, newest first; readers see no drafts."""
     query = select(Briefing)
     if public:
@@ -187,13 +187,11 @@ def briefings_page(*, cursor: str | None, limit: int, public: bool = True) -> Pa
     return newest_first(query, Briefing, cursor, limit)
 
 
-def newest_first(query: Any, model: Any, cursor: str | None, limit: int) -> Page[Any]:
-    """Keyset pagination on id: the cursor is the last id of the previous page."""
-    if cursor:
-        digits = cursor.isascii() and cursor.isdigit() and len(cursor) <= 10
-        if not (digits and 0 < int(cursor) <= INTEGER_MAX):
-            raise Invalid.field("cursor", "Not a valid page cursor.")
-        query = query.where(model.id < int(cursor))
+def newest_first(query: Any, model: Any, cursor: int | None, limit: int) -> Page[Any]:
+    """Keyset pagination on id: the cursor is the last id of the previous page (the door
+    reads it from the `next` it gave out)."""
+    if cursor is not None:
+        query = query.where(model.id < cursor)
     rows = list(db.session.scalars(query.order_by(model.id.desc()).limit(limit + 1)))
     items = rows[:limit]
     return Page(items, str(items[-1].id) if len(rows) > limit and items else None)

@@ -15,11 +15,13 @@ from briefing.models import ApiToken, Role, User
 from briefing.models.base import INTEGER_MAX, utcnow
 from briefing.rendering import languages
 from briefing.services import checks
-from briefing.services.errors import Invalid, NotFound
+from briefing.services.errors import Forbidden, Invalid, NotFound
 from briefing.services.permissions import Actor, require_role
 from briefing.services.transactions import verb
 
 PASSWORD_MIN = 10
+# Hashing is deliberately slow; a megabyte "password" would make it slower still.
+PASSWORD_MAX = 1000
 TOKEN_PREFIX = "brf_"
 # Recording every use of a busy bot's token would make each request a write.
 LAST_USE_RESOLUTION = timedelta(minutes=1)
@@ -51,8 +53,7 @@ def create_user(
     elif user_by_email(email) is not None:
         errors.add("email", "An account with this email already exists.")
     display_name = checks.line(errors, "display_name", display_name, max_length=120, required=True)
-    if len(password) < PASSWORD_MIN:
-        errors.add("password", f"Use at least {PASSWORD_MIN} characters.")
+    _check_password(errors, "password", password)
     errors.raise_if_any()
     user = User(
         email=email,
@@ -62,6 +63,52 @@ def create_user(
         active=True,
     )
     db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def _check_password(errors: checks.Collector, field: str, password: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        errors.add(field, f"Use at least {PASSWORD_MIN} characters.")
+    elif len(password) > PASSWORD_MAX:
+        errors.add(field, f"Use at most {PASSWORD_MAX} characters.")
+
+
+@verb
+def change_own_password(
+    user: User,
+    *,
+    actor: Actor,
+    current_password: str,
+    new_password: str,
+    password_hash_method: str,
+) -> User:
+    """A user replaces their own password, proving they know the current one. Sessions
+    carry a digest of the password hash (web/editor/auth.py), so every other session of
+    the user ends; the door re-signs the one that asked."""
+    if not isinstance(actor, User) or actor.id != user.id:
+        raise Forbidden("Only the account's owner may change its password this way.")
+    errors = checks.Collector()
+    if not check_password_hash(user.password_hash, current_password):
+        errors.add("current_password", "This is not your current password.")
+    _check_password(errors, "password", new_password)
+    if not errors.errors and new_password == current_password:
+        errors.add("password", "Choose a password other than the current one.")
+    errors.raise_if_any()
+    user.password_hash = generate_password_hash(new_password, method=password_hash_method)
+    db.session.commit()
+    return user
+
+
+@verb
+def set_password(user: User, *, actor: Actor, password: str, password_hash_method: str) -> User:
+    """An admin (or the operator at the command line) gives `user` a new password, for
+    instance when they forgot theirs; every session of the user ends."""
+    require_role(actor, Role.ADMIN, "set other people's passwords")
+    errors = checks.Collector()
+    _check_password(errors, "password", password)
+    errors.raise_if_any()
+    user.password_hash = generate_password_hash(password, method=password_hash_method)
     db.session.commit()
     return user
 

@@ -24,6 +24,7 @@ from briefing.services.errors import (
     NotFound,
     StoreUnavailable,
     TooLarge,
+    Unreadable,
     Unsupported,
 )
 from briefing.web.routing import absolute_url
@@ -35,6 +36,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     NotFound: 404,
     Forbidden: 403,
     Invalid: 422,
+    Unreadable: 400,
     Conflict: 409,
     Collision: 409,
     InUse: 409,
@@ -74,8 +76,13 @@ def wants_problem_json() -> bool:
     return (
         request.path.startswith("/api/")
         or request.blueprint == "live"
-        or (request.blueprint == "editor" and request.accept_mimetypes.best == "application/json")
+        or (in_editor() and request.accept_mimetypes.best == "application/json")
     )
+
+
+def in_editor() -> bool:
+    """Whether this request is the newsroom's, also when no route matched its address."""
+    return request.blueprint == "editor" or request.path.split("/", 2)[1] == "editor"
 
 
 def problem(status: int, detail: Any, **extra: Any) -> Response:
@@ -157,8 +164,21 @@ def init_app(app: Flask) -> None:
 
 
 def _page(status: int, detail: Any) -> Response:
-    template = "editor/error.html" if request.blueprint == "editor" else "errors/error.html"
-    html = render_template(
-        template, status=status, title=TITLES.get(status, "Error"), detail=detail
-    )
+    title = TITLES.get(status, "Error")
+    if in_editor():
+        html = render_template(
+            "editor/error.html", status=status, title=title, detail=detail, **_newsroom()
+        )
+    else:
+        html = render_template("errors/error.html", status=status, title=title, detail=detail)
     return make_response(html, status)
+
+
+def _newsroom() -> dict[str, Any]:
+    """The editor layout's context (menu, language) also where no editor route matched,
+    so that the blueprint's own hooks did not run."""
+    from briefing.web.editor import auth
+
+    if request.blueprint != "editor":
+        auth.speak_the_editors_language()
+    return auth.editor_page_context()

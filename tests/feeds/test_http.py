@@ -168,7 +168,7 @@ def test_drafts_never_reach_the_site_wide_feed(feed, briefing, make_briefing, ma
     hidden = make_briefing(title="Embargoed", status=BriefingStatus.DRAFT)
     make_update(hidden, body="Embargoed.")
     titles = [e.title for e in feed("/feed.atom").entries]
-    assert titles == ["Public."]
+    assert titles == [f"{briefing.title} — Public."]
 
 
 def test_feed_max_age_is_configurable(make_app, app):

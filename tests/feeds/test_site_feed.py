@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from lxml import html
 from sqlalchemy import update as sql_update
 
@@ -46,7 +47,12 @@ def test_site_feed_merges_the_newest_updates_of_live_and_recently_ended_briefing
     assert fetched.feed.id == "tag:briefing.invalid,2026:site"
     assert fetched.feed.title == "Briefing: all briefings"
     assert fetched.feed.link == f"{SITE}/"
-    assert [e.title for e in fetched.entries] == ["War 2.", "Election 1.", "Storm 1.", "War 1."]
+    assert [e.title for e in fetched.entries] == [
+        "War — War 2.",
+        "Election — Election 1.",
+        "Storm — Storm 1.",
+        "War — War 1.",
+    ]
     # Each entry says which briefing it belongs to, and links into it.
     briefing_tags = [
         [(t.term, t.label) for t in e.tags if t.scheme.endswith(":briefing")]
@@ -73,7 +79,7 @@ def test_site_feed_keeps_the_newest_50(feed, make_briefing, make_update):
         make_update(second, body=f"Second {n}.", published_at=at(2 * n + 1))
     entries = feed("/feed.rss").entries
     assert len(entries) == 50
-    assert entries[0].title == "Second 39." and entries[-1].title == "First 15."
+    assert entries[0].title == "Second — Second 39." and entries[-1].title == "First — First 15."
 
 
 def test_site_feed_changes_when_any_briefing_in_scope_changes(
@@ -147,3 +153,23 @@ def test_the_index_and_the_site_feed_cover_the_same_briefings(
     in_feed = {e["_briefing"]["briefing"]["url"] for e in feed("/feed.json").json()["items"]}
     assert listed == {"/briefings/live", "/briefings/recent"}
     assert in_feed == {f"{SITE}{path}" for path in listed}
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
+def test_site_feed_entry_titles_name_their_briefing_and_briefing_feeds_do_not(
+    feed, make_briefing, make_update, fmt
+):
+    war = make_briefing(title="War in Ukraine: live", slug="war")
+    make_update(war, headline="Kyiv power restored", body="Crews worked overnight.")
+    make_update(war, body="Sirens in **Odesa**, officials say.")
+    site = feed(f"/feed.{fmt}")
+    assert not site.parsed.bozo
+    assert [e.title for e in site.entries] == [
+        "War in Ukraine: live — Sirens in Odesa, officials say.",
+        "War in Ukraine: live — Kyiv power restored",
+    ]
+    own = feed(f"/briefings/war/feed.{fmt}")
+    assert [e.title for e in own.entries] == [
+        "Sirens in Odesa, officials say.",
+        "Kyiv power restored",
+    ]

@@ -229,7 +229,51 @@ def test_excerpt_of_one_long_word_cuts_it_at_the_limit():
 
 def test_html_to_text_strips_tags_unescapes_entities_and_collapses_space():
     fragment = "<p>1 &lt; 2 &amp;&amp; <strong>true</strong></p>\n<ul>\n<li>a&nbsp;b</li>\n</ul>"
-    assert html_to_text(fragment) == "1 < 2 && true a b"
+    assert html_to_text(fragment) == "1 < 2 && true. a b"
+
+
+def prose(markdown: str) -> str:
+    return html_to_text(render_markdown(markdown))
+
+
+def test_plain_text_reads_as_prose_without_a_space_before_punctuation():
+    body = "Death toll rises to **5**, the *State Emergency Service* says."
+    assert prose(body) == "Death toll rises to 5, the State Emergency Service says."
+    assert prose("See [the map](https://map.example/), then `call 112`.") == (
+        "See the map, then call 112."
+    )
+
+
+def test_headings_and_paragraphs_become_sentences():
+    body = "## Village evacuated\n\nBuses left at dawn\n\n### What next?\n\nWait."
+    assert prose(body) == "Village evacuated. Buses left at dawn. What next? Wait."
+
+
+def test_table_cells_are_separated_and_rows_are_sentences():
+    body = (
+        "Death toll rises to 5, officials say.\n\n"
+        "| Village | Evacuated |\n|---|---|\n| Verkhnie | 1,200 |\n| Nyzhnie | |\n"
+    )
+    assert prose(body) == (
+        "Death toll rises to 5, officials say. Village, Evacuated. Verkhnie, 1,200. Nyzhnie"
+    )
+
+
+def test_list_items_are_sentences_and_a_colon_introduces_them():
+    body = "Officials said:\n\n- Power cut in Kyiv\n- Water out in Odesa!\n\n1. first\n2. second"
+    assert prose(body) == "Officials said: Power cut in Kyiv. Water out in Odesa! first. second"
+
+
+def test_quotes_code_blocks_images_and_line_breaks_read_as_text():
+    assert prose('> He said "stay inside."\n\nNext') == 'He said "stay inside." Next'
+    assert prose("Run this:\n\n```\nsudo halt\nnow\n```\n\nDone") == (
+        "Run this: sudo halt now. Done"
+    )
+    assert prose("Line one  \nline two") == "Line one line two"
+    assert prose("![a map of the front](https://x.example/m.png) shows it") == (
+        "a map of the front shows it"
+    )
+    assert prose("") == ""
 
 
 def test_html_to_text_keeps_escaped_markup_as_text():

@@ -34,6 +34,9 @@ def admin_verbs(target: User, token: ApiToken, source: Source) -> dict:
         "set_user_active": lambda actor: user_service.set_user_active(
             target, actor=actor, active=False
         ),
+        "set_password": lambda actor: user_service.set_password(
+            target, actor=actor, password="a new long password", password_hash_method=HASH
+        ),
         "create_source": lambda actor: source_service.create_source(
             actor=actor, slug="new-wire", name="New Wire", url="https://wire.example/"
         ),
@@ -50,6 +53,7 @@ VERBS = [
     "revoke_token",
     "change_user_role",
     "set_user_active",
+    "set_password",
     "create_source",
     "change_source",
     "seed_default_sources",
@@ -90,7 +94,8 @@ def test_every_admin_verb_lets_an_admin_through(verbs, admin, verb):
 
 
 @pytest.mark.parametrize(
-    "verb", ["create_user", "create_token", "revoke_token", "seed_default_sources"]
+    "verb",
+    ["create_user", "create_token", "revoke_token", "set_password", "seed_default_sources"],
 )
 def test_the_command_line_operator_may_do_what_an_admin_may(verbs, verb):
     verbs[verb](OPERATOR)

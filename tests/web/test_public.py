@@ -342,3 +342,24 @@ def test_modules_imported_without_a_hash_are_revalidated_on_every_use(client):
     again = client.get("/static/js/live.js", headers={"If-None-Match": response.headers["ETag"]})
     again.close()
     assert again.status_code == 304
+
+
+def test_titles_made_from_a_body_read_as_prose_everywhere(client, briefing, make_update):
+    import feedparser
+
+    body = (
+        "Death toll rises to **5**, the *State Emergency Service* says.\n\n"
+        "| Village | Evacuated |\n|---|---|\n| Verkhnie | 120 |\n| Nyzhnie | 80 |\n"
+    )
+    item = make_update(briefing, body=body, key_event=True)
+    title = "Death toll rises to 5, the State Emergency Service says. Village, Evacuated. Verkhnie…"
+    assert item.title_text == title
+    page = parse(client.get(f"/briefings/war/updates/{item.id}"))
+    assert page.findtext(".//title").startswith(title + " · ")
+    assert page.xpath("//meta[@property='og:title']/@content") == [title]
+    live = parse(client.get("/briefings/war"))
+    assert [" ".join(s.text_content().split()) for s in live.xpath(
+        "//li[@class='key-events__item']//span"
+    )] == [title]  # fmt: skip
+    feed = feedparser.parse(client.get("/briefings/war/feed.atom").data)
+    assert [entry.title for entry in feed.entries] == [title]

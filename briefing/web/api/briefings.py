@@ -58,7 +58,7 @@ def list_briefings() -> Response:
     """Briefings, newest first (drafts only for editors)."""
     query = ListQuery.parse()
     page = timeline.briefings_page(
-        cursor=query.cursor or None, limit=query.limit, public=not sees_drafts(current_actor())
+        cursor=query.cursor, limit=query.limit, public=not sees_drafts(current_actor())
     )
     return jsonify(page_json(page, BriefingList, represent_briefing))
 

@@ -35,7 +35,7 @@ from pydantic_core import PydanticCustomError
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from briefing.models.base import INTEGER_MAX
-from briefing.services.errors import FieldError, Invalid
+from briefing.services.errors import FieldError, Invalid, Unreadable
 
 JSON = "application/json"
 # Longer numbers are refused before Python spends time converting them.
@@ -117,21 +117,29 @@ class RequestBody(BaseModel):
 
 
 class Query(BaseModel):
-    """Query-string parameters of a view; others are ignored, as browsers and proxies add
-    their own."""
+    """Query-string parameters of a view. A parameter it does not take, one given twice or
+    one it cannot read is refused (400) by name, never ignored: `?before=…` silently
+    answering the first page would look like an answer to the question asked."""
 
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, extra="forbid")
 
     @classmethod
     def parse(cls) -> Self:
         """This request's parameters, checked and converted."""
+        repeated = [name for name, values in request.args.lists() if len(values) > 1]
+        if repeated:
+            raise Unreadable([FieldError(name, "Give this parameter once.") for name in repeated])
         try:
             return cls.model_validate(request.args.to_dict())
         except ValidationError as error:
-            raise _invalid(error) from None
+            known = ", ".join(cls.model_fields) or "none"
+            unknown = f"Unknown parameter; this list takes: {known}."
+            raise Unreadable(_invalid(error, unknown=unknown).errors) from None
 
 
-def _invalid(error: ValidationError, read_only: Iterable[str] = ()) -> Invalid:
+def _invalid(
+    error: ValidationError, read_only: Iterable[str] = (), unknown: str = "Unknown field."
+) -> Invalid:
     """Pydantic's errors in the API's words, one per field at fault. Each field type below
     carries its own message (`_refused`); only absence and extra fields are worded here."""
     errors = []
@@ -140,7 +148,7 @@ def _invalid(error: ValidationError, read_only: Iterable[str] = ()) -> Invalid:
         if problem["type"] == "missing":
             message = "This field is required."
         elif problem["type"] == "extra_forbidden":
-            message = "This field is read-only." if name in read_only else "Unknown field."
+            message = "This field is read-only." if name in read_only else unknown
         else:
             message = problem["msg"]
         errors.append(FieldError(name, message))
@@ -249,10 +257,24 @@ def _query_number(value: Any) -> Any:
     return value
 
 
+def _query_cursor(value: Any) -> Any:
+    # The `next` the previous page gave out: an id, as text.
+    if value == "":
+        return None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+        return int(value)
+    return value
+
+
 class ListQuery(Query):
     """Where a list starts and how long it is."""
 
-    cursor: str = Field("", description="The `next` of the previous page.")
+    cursor: Annotated[
+        PositiveInteger | None,
+        BeforeValidator(_query_cursor),
+        _refused("Not a valid page cursor: send the `next` of the previous page."),
+        WithJsonSchema({"type": "string"}),
+    ] = Field(None, description="The `next` of the previous page.")
     limit: Annotated[
         int,
         Field(ge=1, le=100),  # first, so that the schema shows it as minimum and maximum

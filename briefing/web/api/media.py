@@ -18,7 +18,7 @@ from briefing.services import media
 from briefing.services.errors import FieldError, Invalid
 from briefing.web.api import bp
 from briefing.web.api.auth import current_actor
-from briefing.web.api.input import ABSENT, RequestBody, Text, json_object, max_length
+from briefing.web.api.input import ABSENT, Query, RequestBody, Text, json_object, max_length
 from briefing.web.api.openapi import documented
 from briefing.web.api.representations import Media, MediaList, media_json, represent_media
 
@@ -52,9 +52,10 @@ ONE = "/media/<id:media_id>"
 
 
 @bp.get("/media")
-@documented(MediaList)
+@documented(MediaList, query=Query)
 def list_media() -> Response:
     """The newest photos, to reuse one."""
+    Query.parse()
     items = [represent_media(item) for item in media.recent_media()]
     return jsonify(MediaList(items=items, next=None).model_dump(mode="json"))
 

@@ -27,7 +27,14 @@ from werkzeug.exceptions import (
 from werkzeug.routing import Rule
 
 from briefing.models.base import INTEGER_MAX
-from briefing.services.errors import Conflict, Forbidden, Invalid, NotFound, StoreUnavailable
+from briefing.services.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    StoreUnavailable,
+    Unreadable,
+)
 from briefing.services.idempotency import KEY_MAX
 from briefing.web.api import bp
 from briefing.web.api.auth import OPEN_ENDPOINTS
@@ -63,6 +70,9 @@ def documented(
     errors: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
     """Declares a view's operation; its docstring is the summary."""
+
+    # The document has one 400 response per operation: a bad body's or a bad query's.
+    assert body is None or query is None, "an operation reads a body or a query, not both"
 
     def mark(view: F) -> F:
         OPERATIONS[view] = Operation(answer, body, query, upload, errors)
@@ -160,6 +170,12 @@ ERRORS = {
         "to try again), or a photo upload found the media store full or not writable. "
         "Nothing was changed.",
     ),
+    "BadQuery": ErrorResponse(
+        STATUS_BY_ERROR[Unreadable],
+        "A query parameter the operation does not take, one given twice, or one it cannot "
+        "read (a malformed `limit` or `cursor`); `errors` names each.",
+        ValidationProblem,
+    ),
     "Invalid": ErrorResponse(
         STATUS_BY_ERROR[Invalid],
         "A field is missing, unknown, read-only, of the wrong type or breaks a rule; "
@@ -184,7 +200,7 @@ def _errors(endpoint: str, method: str, rule: Rule, operation: Operation) -> lis
     if operation.upload is not None:
         errors += ["Invalid"]
     if operation.query is not None:
-        errors.append("Invalid")
+        errors.append("BadQuery")
     errors.append("Unavailable")  # any operation may meet the database away
     return errors + list(operation.errors)
 
@@ -278,7 +294,7 @@ def _json(model: Any) -> dict[str, Any]:
 def _query_parameters(query: type[Query]) -> list[dict[str, Any]]:
     schema = query.model_json_schema(schema_generator=Schemas)
     parameters = []
-    for name, value in schema["properties"].items():
+    for name, value in schema.get("properties", {}).items():
         description = value.pop("description", None)
         parameter = {"name": name, "in": "query", "schema": value}
         if description:

@@ -12,7 +12,7 @@ from briefing.services import sources
 from briefing.services.idempotency import Idempotency
 from briefing.services.timeline import Page
 from briefing.web.api import bp
-from briefing.web.api.input import RequestBody, Text
+from briefing.web.api.input import Query, RequestBody, Text
 from briefing.web.api.openapi import documented
 from briefing.web.api.representations import (
     Source,
@@ -32,9 +32,10 @@ class SourceCreate(RequestBody):
 
 
 @bp.get("/sources")
-@documented(SourceList)
+@documented(SourceList, query=Query)
 def list_sources() -> Response:
     """Every credited source (one page: there are dozens, not thousands)."""
+    Query.parse()
     return jsonify(page_json(Page(sources.all_sources(), None), SourceList, represent_source))
 
 

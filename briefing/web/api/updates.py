@@ -76,7 +76,7 @@ def list_updates(slug: str) -> Response:
     query = ListQuery.parse()
     page = timeline.all_updates_page(
         visible_briefing(slug),
-        cursor=query.cursor or None,
+        cursor=query.cursor,
         limit=query.limit,
         drafts_of=None if sees_drafts(actor) else actor.id,
     )

@@ -17,4 +17,12 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-from briefing.web.editor import admin, auth, console, dashboard, live, settings  # noqa: E402, F401
+from briefing.web.editor import (  # noqa: E402, F401
+    account,
+    admin,
+    auth,
+    console,
+    dashboard,
+    live,
+    settings,
+)

@@ -13,8 +13,9 @@ from briefing.services import sources as source_service
 from briefing.services import users as user_service
 from briefing.services.errors import Invalid
 from briefing.web.editor import bp
-from briefing.web.editor.auth import actor, requires
+from briefing.web.editor.auth import actor, keep_signed_in, requires
 from briefing.web.editor.forms import (
+    PasswordForm,
     RoleForm,
     SourceForm,
     TokenForm,
@@ -93,6 +94,44 @@ def user_active(user_id: int) -> Any:
         ),
     )
     return redirect(url_for("editor.users"))
+
+
+@bp.route("/admin/users/<id:user_id>/password", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def user_password(user_id: int) -> Any:
+    user = user_service.user_by_id(user_id)
+    form = PasswordForm()
+    status = 200
+    if form.is_submitted():
+        if form.validate():
+            me = actor()
+            try:
+                user_service.set_password(
+                    user,
+                    actor=me,
+                    password=form.password.data or "",
+                    password_hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+                )
+            except Invalid as error:
+                show_errors(form, error)
+            else:
+                keep_signed_in(me)  # when admins set their own
+                flash(
+                    _(
+                        "%(name)s has a new password; their sessions are signed out.",
+                        name=user.display_name,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("editor.users"))
+        status = 422
+    html = render_template(
+        "editor/admin/password.html",
+        form=form,
+        user=user,
+        password_min=user_service.PASSWORD_MIN,
+    )
+    return html, status
 
 
 @bp.route("/admin/sources", methods=["GET", "POST"])

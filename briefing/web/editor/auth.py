@@ -98,13 +98,16 @@ def requires(role: Role) -> Callable[[F], F]:
     return decorate
 
 
-@bp.context_processor
-def _editor_context() -> dict[str, Any]:
+def editor_page_context() -> dict[str, Any]:
+    """What the editor layout needs on every page (web/errors.py also uses it)."""
     return {"me": current_user(), "Role": Role, "language_form": LanguageForm}
 
 
+bp.context_processor(editor_page_context)
+
+
 @bp.before_request
-def _speak_the_editors_language() -> None:
+def speak_the_editors_language() -> None:
     user = current_user()
     use_locale(editor_locale(user.language if user else None))
 
@@ -136,13 +139,7 @@ def login() -> Any:
         limits = throttle.Limits.from_config(current_app.config)
         locked = throttle.lockout(email, address, limits=limits)
         if locked is not None:
-            form.form_errors.append(
-                ngettext(
-                    "Too many failed sign-in attempts. Wait %(num)d minute before trying again.",
-                    "Too many failed sign-in attempts. Wait %(num)d minutes before trying again.",
-                    locked.minutes,
-                )
-            )
+            form.form_errors.append(too_many_failures(locked))
             status = 429
         else:
             user = user_service.authenticate(email, password)
@@ -161,12 +158,28 @@ def login() -> Any:
     return render_template("editor/login.html", form=form), status
 
 
+def too_many_failures(locked: throttle.Lockout) -> str:
+    return ngettext(
+        "Too many failed sign-in attempts. Wait %(num)d minute before trying again.",
+        "Too many failed sign-in attempts. Wait %(num)d minutes before trying again.",
+        locked.minutes,
+    )
+
+
 def sign_in(user: User) -> None:
     # A fresh session: nothing set before sign-in (such as a planted id) carries over.
     session.clear()
     session[SESSION_USER] = user.id
     session[SESSION_CHECK] = _check(user)
     g.pop("editor_user", None)
+
+
+def keep_signed_in(user: User) -> None:
+    """After `user`'s password changed in this request: this session stays signed in (with
+    the new digest) while every other session of theirs ends."""
+    if session.get(SESSION_USER) == user.id:
+        session[SESSION_CHECK] = _check(user)
+        g.pop("editor_user", None)
 
 
 @bp.post("/logout")

@@ -25,7 +25,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus
+from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus, User
 from briefing.rendering.credit import agencies_named
 from briefing.rendering.textdiff import WordDiff, word_diff
 from briefing.rendering.timefmt import iso
@@ -142,7 +142,7 @@ def compose(slug: str) -> Any:
         form.form_errors.append(_("Another change landed at the same moment: send it again."))
         return _refused(briefing, form, 409)
     item = outcome.resource
-    message, kind = _credit_warning(item, _saved_message(briefing, item))
+    message, kind = _credit_warning(item, _saved_message(briefing, item, user))
     if wants_json():
         form = ComposerForm(formdata=None)
         form.new_key()
@@ -159,12 +159,15 @@ def compose(slug: str) -> Any:
     return redirect(url_for("editor.console", slug=briefing.slug, _anchor=f"update-{item.id}"))
 
 
-def _saved_message(briefing: Briefing, item: Update) -> str:
+def _saved_message(briefing: Briefing, item: Update, user: User) -> str:
     if item.is_published:
         return _("Published.")
     if item.status == UpdateStatus.SCHEDULED and item.publish_at is not None:
         when = reader_time(item.publish_at, briefing.timezone)
         return _("Scheduled for %(time)s.", time=when)
+    if user.can(Role.EDITOR):
+        # They publish it themselves, from the list below.
+        return _("Draft saved.")
     return _("Draft saved; an editor will publish it.")
 
 
@@ -442,8 +445,9 @@ def _change_unpublished(slug: str, update_id: int, form: VersionForm, **changes:
     item = _update(briefing, update_id)
     if not form.validate_on_submit() or form.version.data is None:
         raise Invalid.field("version", _("Reload the page: this form lacks the draft's version."))
+    user = actor()
     try:
-        item = updates.edit_update(item, actor=actor(), version=form.version.data, **changes)
+        item = updates.edit_update(item, actor=user, version=form.version.data, **changes)
     except Conflict as conflict:
         detail = _("The draft changed since you loaded it: check the new text and publish again.")
         if wants_json():
@@ -457,7 +461,7 @@ def _change_unpublished(slug: str, update_id: int, form: VersionForm, **changes:
             return _answer(briefing, detail, status=422, errors=by_field)
         flash(detail, "error")
         return _back_to(briefing, item)
-    message, kind = _credit_warning(item, _saved_message(briefing, item))
+    message, kind = _credit_warning(item, _saved_message(briefing, item, user))
     return _acted(briefing, item, message, kind=kind)
 
 

@@ -27,7 +27,7 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import EqualTo, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from briefing.models import Role, Source
@@ -182,6 +182,21 @@ class LanguageForm(FlaskForm):
             ),
         ],
     )
+
+
+class PasswordForm(FlaskForm):
+    """A new password, typed twice so a typo cannot lock anyone out; its length is the
+    service's rule (services/users.py)."""
+
+    password = PasswordField(_l("New password"))
+    confirm_password = PasswordField(
+        _l("New password again"),
+        validators=[EqualTo("password", _l("The two new passwords differ."))],
+    )
+
+
+class PasswordChangeForm(PasswordForm):
+    current_password = PasswordField(_l("Current password"))
 
 
 class RoleForm(FlaskForm):

@@ -232,32 +232,68 @@ def test_unicode_text_round_trips(api, briefing):
     assert (body["body"], body["headline"]) == (text, text)
 
 
+LISTS = ["/api/v1/briefings/war/updates", "/api/v1/briefings", "/api/v1/sources", "/api/v1/media"]
+PAGED = LISTS[:2]
+
+
 @pytest.mark.parametrize(
     "query", ["limit=abc", "limit=0", "limit=101", "limit=-1", "limit=1e3", "limit=%EF%BC%95"]
 )
-def test_bad_limit_is_422(api, briefing, query):
-    for url in (f"{UPDATES}?{query}", f"/api/v1/briefings?{query}"):
-        body = assert_problem(api.get(url), 422)
+def test_bad_limit_is_400_naming_it(api, briefing, query):
+    for url in PAGED:
+        body = assert_problem(api.get(f"{url}?{query}"), 400)
         assert body["errors"] == [
             {"field": "limit", "message": "Must be a whole number from 1 to 100."}
         ]
 
 
-def test_query_parameters_the_api_does_not_know_are_ignored(api, briefing, make_update):
+@pytest.mark.parametrize("url", LISTS)
+@pytest.mark.parametrize("query", ["before=abc", "utm_source=newsletter", "Limit=5", "_=1"])
+def test_every_list_refuses_a_query_parameter_it_does_not_take(api, briefing, url, query):
+    body = assert_problem(api.get(f"{url}?{query}"), 400)
+    (error,) = body["errors"]
+    assert error["field"] == query.split("=")[0]
+    assert error["message"].startswith("Unknown parameter; this list takes: ")
+
+
+@pytest.mark.parametrize("url", PAGED)
+def test_a_parameter_given_twice_is_refused(api, briefing, url):
+    body = assert_problem(api.get(f"{url}?limit=5&limit=6"), 400)
+    assert body["errors"] == [{"field": "limit", "message": "Give this parameter once."}]
+
+
+def test_known_parameters_still_work_and_an_empty_cursor_is_the_first_page(
+    api, briefing, make_update
+):
     make_update(briefing)
-    response = api.get(f"{UPDATES}?limit=5&utm_source=newsletter&cursor=")
+    response = api.get(f"{UPDATES}?limit=5&cursor=")
     assert response.status_code == 200
     assert len(response.get_json()["items"]) == 1
+    for url in LISTS[2:]:
+        assert api.get(url).status_code == 200
 
 
 @pytest.mark.parametrize(
     "cursor",
     ["garbage", "-5", "0", "1.5", "99999999999", "9" * 5000, "%D9%A3", "%00", "12%20"],
 )
-def test_bad_cursor_is_422(api, briefing, cursor):
-    for url in (f"{UPDATES}?cursor={cursor}", f"/api/v1/briefings?cursor={cursor}"):
-        body = assert_problem(api.get(url), 422)
+def test_bad_cursor_is_400_naming_it(api, briefing, cursor):
+    for url in PAGED:
+        body = assert_problem(api.get(f"{url}?cursor={cursor}"), 400)
         assert body["errors"][0]["field"] == "cursor"
+
+
+def test_the_document_lists_each_lists_query_parameters_and_its_400(openapi):
+    for path, names in [
+        ("/api/v1/briefings/{slug}/updates", ["cursor", "limit"]),
+        ("/api/v1/briefings", ["cursor", "limit"]),
+        ("/api/v1/sources", []),
+        ("/api/v1/media", []),
+    ]:
+        operation = openapi.doc["paths"][path]["get"]
+        query = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+        assert query == names
+        assert operation["responses"]["400"] == {"$ref": "#/components/responses/BadQuery"}
 
 
 def test_unknown_routes_and_methods_under_the_api_are_problems(api):

@@ -12,6 +12,7 @@ from briefing.services import briefings as briefing_service
 from briefing.services import users as user_service
 from briefing.services.permissions import OPERATOR
 from briefing.web.errors import CSRF_EXPIRED
+from tests.factories import PASSWORD
 from tests.web.editor.conftest import JSON, Newsroom, texts
 
 # (method, URL, role needed, form data). {draft} is a contributor's draft, {published} a
@@ -52,6 +53,13 @@ ROUTES: list[tuple[str, str, Role, dict[str, Any]]] = [
       "password": "a long password"}),
     ("POST", "/editor/admin/users/{user}/role", Role.ADMIN, {"role": "editor"}),
     ("POST", "/editor/admin/users/{user}/active", Role.ADMIN, {"active": "0"}),
+    ("GET", "/editor/admin/users/{user}/password", Role.ADMIN, {}),
+    ("POST", "/editor/admin/users/{user}/password", Role.ADMIN,
+     {"password": "a new long password", "confirm_password": "a new long password"}),
+    ("GET", "/editor/account", Role.CONTRIBUTOR, {}),
+    ("POST", "/editor/account", Role.CONTRIBUTOR,
+     {"current_password": PASSWORD, "password": "a new long password",
+      "confirm_password": "a new long password"}),
     ("GET", "/editor/admin/sources", Role.ADMIN, {}),
     ("POST", "/editor/admin/sources", Role.ADMIN,
      {"slug": "bbc", "name": "BBC Monitoring", "url": "https://monitoring.bbc.co.uk/"}),
@@ -190,3 +198,23 @@ def test_the_api_needs_no_csrf_token(client, make_token, editor):
         headers={"Authorization": f"Bearer {make_token(editor)}"},
     )
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/editor/nothing-here", "/editor/briefings/no-such-briefing", B + "/updates/abc/edit"],
+)
+def test_a_404_in_the_editor_speaks_to_editors_in_the_editor_layout(newsroom, editor, world, url):
+    response = newsroom(editor).get(url)
+    assert response.status_code == 404
+    doc = Newsroom.parse(response)
+    assert texts(doc, "//h1") == ["We couldn’t find that"]
+    assert doc.xpath("//a[@href='/editor/'][contains(., 'Back to the briefings')]")
+    # The newsroom's menu, not the reader's page.
+    assert doc.xpath("//nav[@aria-label='Newsroom']//a[@href='/editor/account']")
+    assert not doc.xpath("//a[@href='/'][contains(., 'See all live briefings')]")
+
+
+def test_a_404_on_a_reader_page_keeps_reader_wording(client):
+    doc = Newsroom.parse(client.get("/briefings/no-such-briefing"))
+    assert texts(doc, "//h1") == ["We couldn’t find that page"]

@@ -395,3 +395,18 @@ def test_every_console_answer_to_the_script_has_one_shape(desk, briefing, make_u
     assert answers["key reused"].get_json()["errors"]["_form"][0].startswith("An earlier")
     assert answers["deleted"].get_json()["removed"] == [item.id]
     assert lxml.html.fragment_fromstring(answers["preview"].get_json()["html"]).tag == "article"
+
+
+@pytest.mark.parametrize("role", [Role.CONTRIBUTOR, Role.EDITOR, Role.ADMIN])
+def test_saving_a_draft_says_who_publishes_it_by_role(newsroom, make_user, briefing, role):
+    session = newsroom(make_user(role))
+    response = session.submit(
+        CONSOLE, {"body": "Held back for now."}, form=COMPOSER, button=("action", "draft")
+    )
+    assert response.status_code == 302
+    expected = (
+        "Draft saved; an editor will publish it." if role == Role.CONTRIBUTOR else "Draft saved."
+    )
+    assert texts(session.page(CONSOLE), "//div[@class='flashes']/p") == [expected]
+    answer = session.post(f"{CONSOLE}/updates", {"action": "draft", "body": "Again."}, json=True)
+    assert answer.get_json()["message"] == expected
