@@ -49,10 +49,11 @@ def public_state(slug: str) -> BriefingVersion:
     return state
 
 
-def _page(state: BriefingVersion, key: str, render: Any) -> Response:
+def _page(state: BriefingVersion, key: str, render: Any, *, daily: bool = True) -> Response:
     """A page of one briefing, in its language: its bytes hold for this version, this
-    interface language and this local day."""
-    day, day_began = reader_day(utcnow(), state.timezone)
+    interface language and, when its time labels depend on today's date (`daily`), this
+    local day."""
+    day, day_began = reader_day(utcnow(), state.timezone) if daily else (None, EPOCH)
     use_locale(reader_locale(state.language))
     return cached(
         f"b{state.briefing_id}",
@@ -146,7 +147,8 @@ def update_page(slug: str, update_id: int) -> Any:
             },
         )
 
-    return _page(state, f"update:{update_id}", render)
+    # Every time on a permalink carries its date: the page reads the same on any day.
+    return _page(state, f"update:{update_id}", render, daily=False)
 
 
 @bp.get("/healthz")
