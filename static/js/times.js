@@ -2,9 +2,9 @@
 //  - the reader's own clock, inline ("· 12:32 your time"), when it reads differently: the
 //    server cannot know the reader's zone, and phones never show a hover tooltip;
 //  - "5 min ago", refreshed every minute.
-// Both are appended at the end of the update's meta line, on the article itself before it is
-// shown, so nothing above the reader moves. Words and formats are the page's interface
-// language (i18n.js).
+// Both are added to the update's meta line on the article itself, before it is shown (live
+// updates) or as the page first renders, so nothing above the reader moves later. Words and
+// formats are the page's interface language (i18n.js).
 
 import { ago, locale, t } from "./i18n.js";
 
@@ -17,18 +17,19 @@ export function refreshTimes() {
     const stamp = time.getAttribute("datetime");
     const when = new Date(stamp);
     if (Number.isNaN(when.getTime())) continue;
-    const label = time.parentElement;
+    const group = time.closest(".update__when");
+    if (!group) continue;
     time.title = t("yourTime", { time: when.toLocaleString(locale) });
     const local = readerClock(stamp, when);
-    let own = label.parentElement.querySelector(".update__local");
+    let own = group.querySelector(".update__local");
     if (local && !own) {
       own = document.createElement("span");
       own.className = "update__local";
-      label.after(own);
+      group.append(own);
     }
     if (own) own.textContent = local ? t("yourClock", { time: local }) : "";
     own?.toggleAttribute("hidden", !local);
-    showAgo(label.parentElement, own ?? label, relative(now - when.getTime()));
+    showAgo(group, relative(now - when.getTime()));
   }
 }
 
@@ -43,8 +44,8 @@ function readerClock(stamp, when) {
   return when.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 }
 
-function showAgo(meta, after, text) {
-  let ago = meta.querySelector(".update__ago");
+function showAgo(group, text) {
+  let ago = group.parentElement.querySelector(".update__ago");
   if (!text) {
     ago?.remove();
     return;
@@ -52,7 +53,7 @@ function showAgo(meta, after, text) {
   if (!ago) {
     ago = document.createElement("span");
     ago.className = "update__ago";
-    after.after(ago);
+    group.after(ago);
   }
   ago.textContent = text;
 }
