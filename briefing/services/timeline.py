@@ -229,8 +229,11 @@ class KeyEvent:
         return title_text(self.headline, self.body_text)
 
 
-def key_events(briefing: Briefing, limit: int = 50) -> list[KeyEvent]:
-    """Key events newest first."""
+KEY_EVENTS_SHOWN = 50
+
+
+def key_events(briefing: Briefing, limit: int = KEY_EVENTS_SHOWN) -> list[KeyEvent]:
+    """Key events newest first (by publish time; the live page's script keeps that order)."""
     rows = db.session.execute(
         select(Update.id, Update.version, Update.headline, Update.body_text, Update.published_at)
         .where(

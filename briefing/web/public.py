@@ -107,6 +107,7 @@ def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bo
         oldest_first=oldest_first,
         first_page=first_page,
         key_events=timeline.key_events(briefing),
+        key_events_shown=timeline.KEY_EVENTS_SHOWN,
         sources=timeline.sources_used(briefing),
         last_updated=_last_published(
             briefing, pinned, page.items, newest=first_page and not oldest_first

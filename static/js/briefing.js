@@ -181,13 +181,14 @@ function startLive(root) {
   function insertKeyEvent(list, item) {
     const when = timeOf(item);
     const id = idOf(item);
-    for (const other of list.children) {
-      if (timeOf(other) < when || (timeOf(other) === when && idOf(other) < id)) {
-        other.before(item);
-        return;
-      }
-    }
-    list.append(item);
+    const older = [...list.children].find(
+      (other) => timeOf(other) < when || (timeOf(other) === when && idOf(other) < id),
+    );
+    if (older) older.before(item);
+    else list.append(item);
+    // As long as a reload's list, no longer: the oldest fall off the end.
+    const shown = Number(list.dataset.shown) || Infinity;
+    while (list.children.length > shown) list.lastElementChild.remove();
   }
 
   function updateKeyEventCount() {
