@@ -27,7 +27,8 @@ export function refreshTimes() {
       own.className = "update__local";
       group.append(own);
     }
-    if (own) own.textContent = local ? t("yourClock", { time: local }) : "";
+    // One unit on a narrow screen: the line breaks after the dot (site.css), not inside.
+    if (own) own.textContent = local ? t("yourClock", { time: local }).replaceAll(" ", "\u00a0") : "";
     own?.toggleAttribute("hidden", !local);
     showAgo(group, relative(now - when.getTime()));
   }
