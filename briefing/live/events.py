@@ -9,6 +9,7 @@ the same change twice never shows anything twice.
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,13 +62,21 @@ def read_events(briefing_id: int, after: int, limit: int = 500, *, newsroom: boo
     assert briefing is not None
     wanted = {c.update_id for c in changes if c.update_id is not None}
     updates = {u.id: u for u in timeline.updates_by_id(wanted)}
+    # The footer's "Reporting in this briefing by …" as it stands now, for every event that
+    # can change it (one small query per batch, only when the batch touches updates).
+    credits = _credits_html(briefing) if wanted else ""
     events = [
         event
         for change in changes
         if (newsroom or change.kind not in PRIVATE_KINDS)
         and (
             event := _event(
-                briefing, change.seq, change.kind, updates.get(change.update_id or 0), newsroom
+                briefing,
+                change.seq,
+                change.kind,
+                updates.get(change.update_id or 0),
+                credits,
+                newsroom,
             )
         )
     ]
@@ -75,7 +84,12 @@ def read_events(briefing_id: int, after: int, limit: int = 500, *, newsroom: boo
 
 
 def _event(
-    briefing: Briefing, seq: int, kind: ChangeKind, item: Update | None, newsroom: bool = False
+    briefing: Briefing,
+    seq: int,
+    kind: ChangeKind,
+    item: Update | None,
+    credits: str,
+    newsroom: bool = False,
 ) -> Event | None:
     if kind in (ChangeKind.BRIEFING_CHANGED, ChangeKind.BRIEFING_ENDED):
         # "ended" closes readers' streams, so only while the briefing is still ended.
@@ -84,20 +98,20 @@ def _event(
     if item is None:
         return None
     if newsroom and item.status in (UpdateStatus.DRAFT, UpdateStatus.SCHEDULED):
-        with force_locale(interface_language(briefing.language)):
+        with _speaking(briefing):
             html = render_template("_update.html", update=item, briefing=briefing)
         data = {"id": item.id, "status": item.status.value, "author": item.author_id}
         return Event(seq, "draft", {**data, "html": html})
     if item.status != UpdateStatus.PUBLISHED:
         # Retracted (or never public): whatever the change was, readers must not show it.
         public = item.published_at or newsroom
-        return Event(seq, "retract", {"id": item.id}) if public else None
-    # Readers see it, in their briefing's language (as web/i18n.py's pages do).
-    with force_locale(interface_language(briefing.language)):
+        return Event(seq, "retract", {"id": item.id, "credits_html": credits}) if public else None
+    with _speaking(briefing):
         html = render_template("_update.html", update=item, briefing=briefing)
         key_event_html = _key_event_html(briefing, item) if item.key_event else ""
     data = {
         "id": item.id,
+        "credits_html": credits,
         "html": html,
         "published_at": iso(item.published_at or item.created_at),
         "pinned": item.pinned,
@@ -119,6 +133,22 @@ def _key_event_html(briefing: Briefing, item: Update) -> str:
     ).strip()
 
 
+def _credits_html(briefing: Briefing) -> str:
+    with _speaking(briefing):
+        html = render_template("public/_credits.html", sources=timeline.sources_used(briefing))
+    return html.strip()
+
+
+def _ended_html(briefing: Briefing) -> str:
+    with _speaking(briefing):
+        return render_template("public/_ended_notice.html", briefing=briefing).strip()
+
+
+def _speaking(briefing: Briefing) -> AbstractContextManager[None]:
+    """What readers see, in their briefing's language (as web/i18n.py's pages do)."""
+    return force_locale(interface_language(briefing.language))
+
+
 def _briefing_data(briefing: Briefing) -> dict[str, Any]:
     return {
         "title": briefing.title,
@@ -126,6 +156,7 @@ def _briefing_data(briefing: Briefing) -> dict[str, Any]:
         "summary_html": briefing.summary_html,
         "status": briefing.status.value,
         "ended_at": iso(briefing.ended_at) if briefing.ended_at else None,
+        "ended_html": _ended_html(briefing),
         "url": url_for("public.briefing_page", slug=briefing.slug),
     }
 

@@ -225,6 +225,9 @@ class KeyEvent:
         return title_text(self.headline, self.body_text)
 
 
+KEY_EVENTS_SHOWN = 50
+
+
 def _key_events(*where: Any) -> Any:
     """A statement for (briefing id, then KeyEvent's fields) of published key events,
     newest first."""
@@ -242,13 +245,15 @@ def _key_events(*where: Any) -> Any:
     )
 
 
-def key_events(briefing: Briefing, limit: int = 50) -> list[KeyEvent]:
-    """Key events newest first."""
+def key_events(briefing: Briefing, limit: int = KEY_EVENTS_SHOWN) -> list[KeyEvent]:
+    """Key events newest first (by publish time; the live page's script keeps that order)."""
     rows = db.session.execute(_key_events(Update.briefing_id == briefing.id).limit(limit))
     return [KeyEvent(*row[1:]) for row in rows]
 
 
-def key_events_of(briefings: Collection[Briefing], limit: int = 50) -> dict[int, list[KeyEvent]]:
+def key_events_of(
+    briefings: Collection[Briefing], limit: int = KEY_EVENTS_SHOWN
+) -> dict[int, list[KeyEvent]]:
     """Each briefing's key events, newest first (at most `limit` each), in one query."""
     if not briefings:
         return {}

@@ -35,8 +35,9 @@ def _kept(app: Flask, key: Hashable, version: Hashable, template: str, **context
     return Markup(cache.get_or_render(key, version, render).body.decode())
 
 
-def update_html(update: Update, briefing: Briefing) -> Markup:
-    """`_update.html` for a saved update, as a reader sees it today."""
+def update_html(update: Update, briefing: Briefing, *, dated: bool = False) -> Markup:
+    """`_update.html` for a saved update, as a reader sees it today; `dated`: with its date
+    whatever the day (a permalink)."""
     version = (
         update.version,
         update.pinned,
@@ -46,15 +47,16 @@ def update_html(update: Update, briefing: Briefing) -> Markup:
         briefing.slug,
         briefing.timezone,
         briefing.language,
-        reader_today(briefing.timezone),
+        None if dated else reader_today(briefing.timezone),
     )
     return _kept(
         current_app,
-        ("update", update.id),
+        ("update", update.id, dated),
         version,
         "_update.html",
         update=update,
         briefing=briefing,
+        dated=dated,
     )
 
 

@@ -90,14 +90,16 @@ def clock(moment: datetime, tz: str) -> str:
     return format_skeleton("Hm", timefmt.local(moment, tz), locale=_date_locale())
 
 
-def reader_time(moment: datetime, tz: str) -> str:
-    """'14:32 Kyiv time' today; '25 Nov, 14:32 Kyiv time' on earlier days."""
+def reader_time(moment: datetime, tz: str, dated: bool = False) -> str:
+    """'14:32 Kyiv time' today; '25 Nov, 14:32 Kyiv time' on earlier days. `dated`: always
+    '1 Dec 2026, 14:32 Kyiv time', for pages read days later (permalinks), which then read
+    the same whatever the day."""
     local = timefmt.local(moment, tz)
-    today = timefmt.local(utcnow(), tz).date()
     label = gettext("%(time)s %(zone)s", time=clock(moment, tz), zone=zone_name(tz))
+    today = None if dated else timefmt.local(utcnow(), tz).date()
     if local.date() == today:
         return label
-    skeleton = "MMMd" if local.year == today.year else "yMMMd"
+    skeleton = "MMMd" if today and local.year == today.year else "yMMMd"
     return gettext(
         "%(day)s, %(time)s", day=format_skeleton(skeleton, local, locale=_date_locale()), time=label
     )
@@ -180,11 +182,12 @@ def script_messages(editor: bool = False) -> dict[str, Any]:
         "locale": str(get_locale() or DEFAULT_LOCALE).replace("_", "-"),
         "justNow": gettext("just now"),
         "yourTime": gettext("%(time)s (your time)", time="{time}"),
+        # Inline after the briefing's own time: "14:32 Kyiv time · 12:32 your time".
+        "yourClock": gettext("%(time)s your time", time="{time}"),
         "newUpdates": plural_forms(
             lambda n: ngettext("%(count)s new update", "%(count)s new updates", n, count="{count}")
         ),
         "ended": gettext("Ended"),
-        "briefingEnded": gettext("This briefing has ended."),
         "external": gettext("external"),
         "embedTitle": gettext("%(service)s content", service="{service}"),
         "loadEmbed": gettext("Load %(service)s content", service="{service}"),

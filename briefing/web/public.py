@@ -53,11 +53,12 @@ def public_state(slug: str) -> BriefingVersion:
     return state
 
 
-def _page(state: BriefingVersion, key: str, render: Any) -> Response:
+def _page(state: BriefingVersion, key: str, render: Any, *, daily: bool = True) -> Response:
     """A page of one briefing, in its language: its bytes hold for this version, this
-    interface language, this local day and, for an edition of a series, the lineup of its
-    series (its previous and next links)."""
-    day, day_began = reader_day(utcnow(), state.timezone)
+    interface language, when its time labels depend on today's date (`daily`) this local
+    day and, for an edition of a series, the lineup of its series (its previous and next
+    links)."""
+    day, day_began = reader_day(utcnow(), state.timezone) if daily else (None, EPOCH)
     use_locale(reader_locale(state.language))
     return cached(
         f"b{state.briefing_id}",
@@ -114,6 +115,7 @@ def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bo
         oldest_first=oldest_first,
         first_page=first_page,
         key_events=timeline.key_events(briefing),
+        key_events_shown=timeline.KEY_EVENTS_SHOWN,
         sources=timeline.sources_used(briefing),
         last_updated=_last_published(
             briefing, pinned, page.items, newest=first_page and not oldest_first
@@ -155,7 +157,8 @@ def update_page(slug: str, update_id: int) -> Any:
             },
         )
 
-    return _page(state, f"update:{update_id}", render)
+    # Every time on a permalink carries its date: the page reads the same on any day.
+    return _page(state, f"update:{update_id}", render, daily=False)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@
 //  - nothing is shown twice: every change carries a sequence number, and a change already
 //    applied is ignored, whichever path (stream or polling) brought it (see live.js).
 
-import { ago, plural, t } from "./i18n.js";
+import { plural, t } from "./i18n.js";
 import { follow } from "./live.js";
+import { refreshTimes } from "./times.js";
 
 const root = document.querySelector(".briefing");
 const wide = window.matchMedia("(min-width: 60rem)");
@@ -20,44 +21,8 @@ if (wide.matches) {
   }
 }
 
-refreshTimes();
-setInterval(refreshTimes, 60_000);
-
 if (root && root.hasAttribute("data-live")) {
   startLive(root);
-}
-
-// ---------------------------------------------------------------------------------------
-// Times: the reader's own clock beside the briefing's, and "5 min ago".
-
-function refreshTimes() {
-  const now = Date.now();
-  for (const time of document.querySelectorAll(".update__time time")) {
-    const when = new Date(time.getAttribute("datetime"));
-    if (Number.isNaN(when.getTime())) continue;
-    time.title = t("yourTime", { time: when.toLocaleString(document.documentElement.lang || undefined) });
-    let ago = time.parentElement.parentElement.querySelector(".update__ago");
-    const text = relative(now - when.getTime());
-    if (!text) {
-      ago?.remove();
-      continue;
-    }
-    if (!ago) {
-      ago = document.createElement("span");
-      ago.className = "update__ago";
-      time.parentElement.after(ago);
-    }
-    ago.textContent = text;
-  }
-}
-
-function relative(ms) {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return t("justNow");
-  if (minutes < 60) return ago(minutes, "minute");
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return ago(hours, "hour");
-  return "";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -83,6 +48,7 @@ function startLive(root) {
   }, { passive: true });
 
   function apply(change) {
+    if (change.credits_html !== undefined) updateCredits(change.credits_html);
     switch (change.type) {
       case "update":
       case "pin":
@@ -97,7 +63,7 @@ function startLive(root) {
         break;
       case "ended":
         updateHeader(change);
-        end();
+        end(change);
         break;
     }
     touchLastUpdated();
@@ -204,10 +170,25 @@ function startLive(root) {
       if (document.getElementById(`update-${change.id}`) || change.type === "update") {
         link.href = `#update-${change.id}`;
       }
-      if (existing) existing.replaceWith(item);
-      else list.prepend(item);
+      existing?.remove();
+      insertKeyEvent(list, item);
     }
     updateKeyEventCount();
+  }
+
+  // Newest first, by publish time, as the server orders the list: marking an older update
+  // as a key event puts it at its place in time, not at the top.
+  function insertKeyEvent(list, item) {
+    const when = timeOf(item);
+    const id = idOf(item);
+    const older = [...list.children].find(
+      (other) => timeOf(other) < when || (timeOf(other) === when && idOf(other) < id),
+    );
+    if (older) older.before(item);
+    else list.append(item);
+    // As long as a reload's list, no longer: the oldest fall off the end.
+    const shown = Number(list.dataset.shown) || Infinity;
+    while (list.children.length > shown) list.lastElementChild.remove();
   }
 
   function updateKeyEventCount() {
@@ -227,13 +208,20 @@ function startLive(root) {
     summary.hidden = !change.summary_html;
   }
 
-  function end() {
+  function updateCredits(html) {
+    // The footer's "Reporting in this briefing by …", as the server words it now.
+    document.querySelector(".credits")?.replaceWith(fragment(html));
+  }
+
+  function end(change) {
     const badge = document.querySelector(".briefing__status .badge");
     badge.className = "badge badge--ended";
     badge.textContent = t("ended");
-    document.querySelector(".notice--ended").hidden = false;
+    const notice = fragment(change.ended_html); // with the time coverage closed
+    document.querySelector(".notice--ended").replaceWith(notice);
+    notice.hidden = false;
     root.dataset.status = "ended";
-    announce(t("briefingEnded"));
+    announce(notice.textContent);
   }
 
   function touchLastUpdated() {

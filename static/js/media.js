@@ -13,6 +13,8 @@ if (panel && body) setUp(panel, body);
 
 function setUp(panel, body) {
   panel.hidden = false;
+  // The panel's own form (console.html) only keeps its inputs out of the composer.
+  document.getElementById("media-words")?.addEventListener("submit", (e) => e.preventDefault());
   const file = panel.querySelector("[data-media-file]");
   const progress = panel.querySelector("[data-media-progress]");
   const status = panel.querySelector("[data-media-status]");

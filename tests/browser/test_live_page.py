@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
@@ -145,8 +148,14 @@ def test_ending_the_briefing_shows_it_and_stops_listening(newsroom, new_context)
     room.end()
     expect(page.locator(".briefing__status .badge")).to_have_text("Ended")
     expect(page.locator(".notice--ended")).to_be_visible()
+    # With the time coverage closed, as a reload shows it.
+    closed = page.locator(".notice--ended time")
+    expect(closed).to_have_text(re.compile(r"^\d\d:\d\d Kyiv time$"))
     expect(page.locator(".briefing")).to_have_attribute("data-status", "ended")
     expect(page.locator(".briefing")).to_have_attribute("data-live-state", "ended")
+    live_notice = page.locator(".notice--ended").inner_text()
+    page.reload()
+    expect(page.locator(".notice--ended")).to_have_text(live_notice)
 
 
 def test_when_the_stream_keeps_failing_the_page_polls_instead(newsroom, new_context):
@@ -200,3 +209,68 @@ def test_times_show_how_long_ago_in_the_readers_terms(newsroom, new_context):
     expect(article(page, posted).locator(".update__ago")).to_have_text("just now")
     title = article(page, posted).locator(".update__time time").get_attribute("title")
     assert title and title.endswith("(your time)")
+
+
+def key_event_ids(page: Page) -> list[str]:
+    items = page.locator(".key-events__item")
+    return [items.nth(n).get_attribute("data-update-id") or "" for n in range(items.count())]
+
+
+def test_an_older_update_marked_key_takes_its_place_in_time_live_and_on_reload(
+    newsroom, new_context
+):
+    room = newsroom(0)
+    now = datetime.now(UTC).replace(microsecond=0)
+    at = [(now - timedelta(hours=h)).isoformat() for h in (3, 2, 1)]
+    oldest, middle, newest = (
+        room.post(f"Report from {n} hours ago.", published_at=when, key_event=n != 2)
+        for n, when in zip((3, 2, 1), at, strict=True)
+    )
+    page = open_live_page(new_context, room.slug)
+    room.edit(middle, key_event=True)
+    expected = [str(newest["id"]), str(middle["id"]), str(oldest["id"])]
+    expect(page.locator(".key-events__count")).to_have_text("3")
+    assert key_event_ids(page) == expected
+    page.reload()
+    expect(page.locator(".key-events__count")).to_have_text("3")
+    assert key_event_ids(page) == expected
+
+
+def test_the_readers_own_time_shows_inline_when_their_zone_differs(newsroom, new_context):
+    room = newsroom(0)
+    posted = room.post("Fresh news.")
+    when = datetime.fromisoformat(posted["published_at"])
+
+    elsewhere = new_context(timezone_id="America/New_York").new_page()
+    for path in (f"/briefings/{room.slug}", f"/briefings/{room.slug}/updates/{posted['id']}"):
+        elsewhere.goto(path)
+        local = article(elsewhere, posted).locator(".update__local")
+        expect(local).to_be_visible()
+        expect(local).to_have_text(
+            f"{when.astimezone(ZoneInfo('America/New_York')):%H:%M} your time"
+        )
+        expect(article(elsewhere, posted).locator(".update__ago")).to_have_text("just now")
+
+    # In Kyiv the briefing's own label already is the reader's time: nothing is added.
+    at_home = open_live_page(new_context, room.slug, timezone_id="Europe/Kyiv")
+    expect(article(at_home, posted).locator(".update__ago")).to_have_text("just now")
+    expect(article(at_home, posted).locator(".update__local")).to_have_count(0)
+
+
+def test_the_footer_credits_follow_live_updates(newsroom, new_context):
+    room = newsroom(1)
+    page = open_live_page(new_context, room.slug)
+    expect(page.locator(".site-footer .credits")).to_be_hidden()
+    room.post("Ships left port.", sources=["reuters"])
+    expect(page.locator(".site-footer .credits")).to_have_text(
+        "Reporting in this briefing by Reuters."
+    )
+    posted = room.post("Ports closed.", sources=["afp"])
+    expect(page.locator(".site-footer .credits")).to_have_text(
+        "Reporting in this briefing by AFP and Reuters."
+    )
+    room.retract(posted)
+    expect(article(page, posted)).to_have_count(0)
+    live_footer = page.locator(".site-footer .credits").inner_text()
+    page.reload()
+    expect(page.locator(".site-footer .credits")).to_have_text(live_footer)

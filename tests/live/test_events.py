@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import tracemalloc
+from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
@@ -45,6 +46,31 @@ def test_a_publish_carries_the_same_fragment_the_page_uses(read, client, briefin
     key_item = lxml.html.fragment_fromstring(event.data["key_event_html"])
     assert key_item.get("data-update-id") == str(item.id)
     assert batch.head == start + 1
+
+
+def test_update_events_carry_the_footer_credits_and_ended_the_notice_as_pages_show_them(
+    read, client, briefing, make_update, editor
+):
+    start = briefing.version
+    make_update(briefing, body="Ships left port.", sources=["reuters", "afp"])
+    briefing_service.change_briefing(briefing, actor=editor, status=BriefingStatus.ENDED)
+    update, ended = read(briefing, start).events
+    page = lxml.html.fromstring(client.get("/briefings/war").data)
+
+    def same(fragment, xpath):
+        element = lxml.html.fragment_fromstring(fragment)
+        on_page = page.xpath(xpath)[0]
+        element.tail = on_page.tail = None
+        assert lxml.html.tostring(element) == lxml.html.tostring(on_page)
+        return element
+
+    credits = same(update.data["credits_html"], "//p[@class='credits']")
+    assert credits.text_content() == "Reporting in this briefing by AFP and Reuters."
+    notice = same(ended.data["ended_html"], "//p[contains(@class, 'notice--ended')]")
+    assert notice.get("hidden") is None
+    assert notice.xpath("time/@datetime") == [
+        briefing.ended_at.astimezone(ZoneInfo("Europe/Kyiv")).isoformat(timespec="seconds")
+    ]
 
 
 def test_each_kind_of_change_has_its_event_type(read, briefing, make_update, editor):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
@@ -216,6 +217,28 @@ def test_permalink_page_is_canonical_and_links_back_into_context(client, briefin
     # Following "see it in context" lands on a page whose first update is this one.
     first = articles(parse(client.get(context.split("#")[0])))[0]
     assert first.get("id") == f"update-{item.id}"
+
+
+def test_permalink_shows_the_date_even_for_todays_update(client, briefing, make_update, editor):
+    # A permalink is read days later: "00:37 Kyiv time" alone would not say which day.
+    item = make_update(briefing, body="Shelling overnight.")
+    edited = update_service.edit_update(
+        item, actor=editor, version=item.version, body="Shelling overnight, officials say."
+    )
+    local = edited.published_at.astimezone(ZoneInfo("Europe/Kyiv"))
+    changed = edited.edited_at.astimezone(ZoneInfo("Europe/Kyiv"))
+    doc = parse(client.get(f"/briefings/war/updates/{item.id}"))
+    assert doc.xpath("//a[@class='update__time']/time")[0].text_content() == (
+        f"{local.day} {local:%b %Y}, {local:%H:%M} Kyiv time"
+    )
+    assert doc.xpath("//span[@class='update__edited']/time")[0].text_content() == (
+        f"{changed.day} {changed:%b %Y}, {changed:%H:%M} Kyiv time"
+    )
+    # The live page keeps today's short label.
+    live = parse(client.get("/briefings/war"))
+    assert live.xpath("//a[@class='update__time']/time")[0].text_content() == (
+        f"{local:%H:%M} Kyiv time"
+    )
 
 
 def test_index_lists_live_briefings_before_ended_ones(client, make_briefing, make_update, editor):

@@ -202,8 +202,8 @@ def test_stale_edit_is_refused_with_both_versions_and_keeps_the_text(
     assert response.status_code == 409
     doc = parse(response)
     theirs = doc.xpath("//section[@class='conflict__theirs']")[0]
-    assert "version 2" in texts(theirs, ".//h3")[0]
-    assert "by Petro Other" in texts(theirs, ".//h3")[0]
+    assert "version 2" in texts(theirs, ".//h2")[0]
+    assert "by Petro Other" in texts(theirs, ".//h2")[0]
     assert texts(theirs, ".//article//div[contains(@class,'update__body')]") == [
         "Their newer text."
     ]
