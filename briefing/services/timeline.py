@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from itertools import groupby
 from operator import itemgetter
-from typing import Any, Generic, Protocol, TypeAlias, TypeVar, TypeVarTuple
+from typing import Any, Generic, NamedTuple, Protocol, TypeAlias, TypeVar, TypeVarTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -215,8 +215,7 @@ def _paged(rows: Sequence[U], limit: int) -> Page[U]:
 Listing: TypeAlias = Select[int, int, bool, bool, datetime | None, str, str | None]
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):
     """An update as a reader page lists it: what names its markup in the fragment cache
     (web/fragments.py), read as plain values with its credit and byline in one statement.
     A page loads the full update only for markup that is not cached yet."""
@@ -230,7 +229,7 @@ class Listed:
     byline: str
 
 
-def _listing(wanted: Any) -> Listing:
+def _listing(wanted: Any, oldest_first: bool) -> Listing:
     """`Listed` values of the updates whose ids `wanted` selects, a row per credited source."""
     return (
         select(
@@ -246,11 +245,11 @@ def _listing(wanted: Any) -> Listing:
         .outerjoin(UpdateSource, UpdateSource.update_id == Update.id)
         .outerjoin(Source, Source.id == UpdateSource.source_id)
         .where(Update.id.in_(wanted))
-        .order_by(Update.id, UpdateSource.position)
+        .order_by(*_reading_order(oldest_first), UpdateSource.position)
     )
 
 
-def _listed(statement: Listing, params: dict[str, Any], oldest_first: bool) -> list[Listed]:
+def _listed(statement: Listing, params: dict[str, Any]) -> list[Listed]:
     """The updates a `_listing` statement reads, in reading order."""
     listed = []
     rows = _plain(statement, params)
@@ -259,14 +258,13 @@ def _listed(statement: Listing, params: dict[str, Any], oldest_first: bool) -> l
         update_id, version, pinned, key_event, published_at, byline, _ = first
         names = tuple(row[6] for row in (first, *more) if row[6] is not None)
         listed.append(Listed(update_id, version, pinned, key_event, published_at, names, byline))
-    listed.sort(key=lambda u: (u.published_at or EPOCH, u.id), reverse=not oldest_first)
     return listed
 
 
 @cache
 def _page_listing(*, after_cursor: bool, oldest_first: bool) -> Listing:
     wanted = _timeline(after_cursor=after_cursor, oldest_first=oldest_first, include_pinned=True)
-    return _listing(wanted.scalar_subquery())
+    return _listing(wanted.scalar_subquery(), oldest_first)
 
 
 @cache
@@ -274,7 +272,8 @@ def _first_page_listing(*, oldest_first: bool) -> Listing:
     """The pinned update and the others of the first page, in one statement."""
     pinned = select(Update.id).where(_published(), Update.pinned.is_(True)).limit(1)
     others = _timeline(after_cursor=False, oldest_first=oldest_first, include_pinned=False)
-    return _listing(union_all(select(pinned.subquery()), select(others.subquery())))
+    wanted = union_all(select(pinned.subquery()), select(others.subquery()))
+    return _listing(wanted, oldest_first)
 
 
 def listed_page(
@@ -282,7 +281,7 @@ def listed_page(
 ) -> Page[Listed]:
     """`updates_page` as a reader page lists it (see `Listed`)."""
     statement = _page_listing(after_cursor=bool(cursor), oldest_first=oldest_first)
-    return _paged(_listed(statement, _window(briefing, cursor, limit), oldest_first), limit)
+    return _paged(_listed(statement, _window(briefing, cursor, limit)), limit)
 
 
 def first_page(
@@ -291,7 +290,7 @@ def first_page(
     """The pinned update and the first page of the others, as a reader page lists them (see
     `Listed`), in one statement: the cost every new version of a live page pays."""
     statement = _first_page_listing(oldest_first=oldest_first)
-    rows = _listed(statement, _window(briefing, None, limit), oldest_first)
+    rows = _listed(statement, _window(briefing, None, limit))
     held = next((u for u in rows if u.pinned), None)
     return held, _paged([u for u in rows if not u.pinned], limit)
 
@@ -345,8 +344,7 @@ def pinned_update(briefing: Briefing) -> Update | None:
     )
 
 
-@dataclass(frozen=True)
-class KeyEvent:
+class KeyEvent(NamedTuple):
     """What the key-events list shows of an update: plain values, not a loaded model, so a
     long briefing's list of 50 costs about what a short one's of 2 does."""
 
