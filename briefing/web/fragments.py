@@ -3,9 +3,9 @@
 The live page shows 20 updates and up to 50 key events; a publish changes one of them. Each
 piece is kept per process under everything it shows (the update's version, its pin and
 key-event flags, the names it credits and its byline, the briefing's slug, timezone and
-language, and the reader's local day for the time labels), so rendering a new version of a page renders
-only what changed, and the cost of a page does not depend on how many updates the briefing
-holds.
+language, and the reader's local day for the time labels), so rendering a new version of a
+page renders only what changed, and the cost of a page does not depend on how many updates
+the briefing holds.
 
 A reader page lists its updates as `Listed` values (services/timeline.py): exactly what
 names their pieces. Only the updates whose pieces are missing are loaded in full, together,
