@@ -339,17 +339,20 @@ def test_a_renamed_source_shows_on_every_page_that_credits_it(
     assert "Thomson Reuters" in footer[0].text_content()
 
 
+def bylines(client, path: str) -> list[str]:
+    doc = lxml.html.fromstring(client.get(path).data)
+    return [p.text_content() for p in doc.xpath("//p[@class='update__byline']")]
+
+
 def test_a_changed_byline_shows_in_updates_rendered_before_it(
     app, client, briefing, make_update, editor
 ):
     make_update(briefing, body="Before the rename.")
-    doc = lxml.html.fromstring(client.get("/briefings/war").data)
-    assert doc.xpath("//p[@class='update__byline']/text()") == ["Olena Editor"]
+    assert bylines(client, "/briefings/war") == ["Olena Editor"]
     editor.display_name = "Olena Kovalenko"
     db.session.commit()
     make_update(briefing, body="After it.")  # any change moves the page's version
-    doc = lxml.html.fromstring(client.get("/briefings/war").data)
-    assert doc.xpath("//p[@class='update__byline']/text()") == ["Olena Kovalenko"] * 2
+    assert bylines(client, "/briefings/war") == ["Olena Kovalenko"] * 2
 
 
 def test_pages_load_only_the_updates_whose_markup_is_not_kept(
