@@ -22,8 +22,8 @@ FORMATS = ("rss", "atom", "json")
 
 def run(*, quick: bool, database_url: str | None) -> None:
     count = 2_000 if quick else 10_000
-    cold_repeat = 50 if quick else 200
-    repeat = 300 if quick else 2_000
+    cold_repeat = 20 if quick else 200
+    repeat = 200 if quick else 2_000
     app, url, _, seeded = seeded_app(count, database_url)
 
     client = app.test_client()

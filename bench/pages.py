@@ -61,7 +61,7 @@ def seeded_app(count: int, database_url: str | None) -> tuple[Flask, str, int, f
 
 def run(*, quick: bool, database_url: str | None) -> None:
     count = 2_000 if quick else 10_000
-    repeat = 100 if quick else 300
+    repeat = 50 if quick else 300
     app, url, middle_id, seeded = seeded_app(count, database_url)
     with app.app_context():
         briefing = timeline.briefing_by_slug("bench")

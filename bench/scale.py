@@ -190,9 +190,8 @@ def run(*, quick: bool, database_url: str | None) -> None:
     ) -> dict[int, tuple[list[float], list[float]]]:
         """(wall-clock, CPU) milliseconds per size, the sizes taking turns."""
         named = {str(size): action for size, action in actions.items()}
-        wall = measure_interleaved(named, repeat=repeat)
-        cpu = measure_interleaved(named, repeat=repeat, clock=time.thread_time)
-        return {size: (wall[str(size)], cpu[str(size)]) for size in actions}
+        timings = measure_interleaved(named, repeat=repeat)
+        return {size: timings[str(size)] for size in actions}
 
     def warm_feed() -> None:
         client.get(f"/briefings/scale-{SIZES[0]}/feed.atom").close()

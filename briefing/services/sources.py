@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from briefing.extensions import db
-from briefing.models import Role, Source
+from briefing.models import Briefing, ChangeKind, Role, Source
 from briefing.services import checks
+from briefing.services.changes import record_change
 from briefing.services.errors import NotFound
 from briefing.services.idempotency import Idempotency, remember
 from briefing.services.permissions import Actor, require_role
@@ -71,7 +72,13 @@ def change_source(source: Source, *, actor: Actor, name: str, url: str) -> Sourc
     name = checks.line(errors, "name", name, max_length=120, required=True)
     url = checks.web_url(errors, "url", url)
     errors.raise_if_any()
+    if (name, url) == (source.name, source.url):
+        return source
     source.name, source.url = name, url
+    # Pages and feeds crediting it are kept per version of their briefing: move those.
+    credited = select(Briefing).where(Briefing.credited_sources.any(Source.id == source.id))
+    for briefing in db.session.scalars(credited):
+        record_change(briefing, ChangeKind.BRIEFING_CHANGED)
     db.session.commit()
     return source
 

@@ -4,12 +4,27 @@ size of the briefing."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Generic, TypeVar
+from functools import cache
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, Generic, NamedTuple, Protocol, TypeAlias, TypeVar, TypeVarTuple
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Result,
+    Select,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import selectinload
 
 from briefing.extensions import db
@@ -21,6 +36,7 @@ from briefing.models import (
     Update,
     UpdateSource,
     UpdateStatus,
+    User,
 )
 from briefing.models.base import INTEGER_MAX, UTCDateTime
 from briefing.models.briefing import briefing_sources
@@ -31,6 +47,8 @@ RECENTLY_ENDED = timedelta(days=30)
 # Most recently changed first: the order of the index and of the site-wide feed's briefings.
 RECENTLY_CHANGED = (Briefing.changed_at.desc(), Briefing.id.desc())
 T = TypeVar("T")
+U = TypeVar("U", bound="OnTimeline")
+Ts = TypeVarTuple("Ts")
 
 
 @dataclass(frozen=True)
@@ -48,9 +66,18 @@ def eager_loads() -> tuple[Any, ...]:
     )
 
 
+def _plain(statement: Select[*Ts], params: dict[str, Any]) -> Result[*Ts]:
+    """Rows of plain values, read on the session's connection: the ORM's way of executing
+    would add its own cost (about 0.1 ms a statement) and build no entity from them."""
+    return db.session.connection().execute(statement, params)
+
+
+_BY_SLUG = select(Briefing).where(Briefing.slug == bindparam("slug"))
+
+
 def briefing_by_slug(slug: str, *, public: bool = True) -> Briefing:
     """The briefing with this slug; drafts count as missing for readers."""
-    briefing = db.session.scalar(select(Briefing).where(Briefing.slug == slug))
+    briefing = db.session.scalar(_BY_SLUG, {"slug": slug})
     if briefing is None or (public and not briefing.is_public):
         raise NotFound(f"No briefing {slug!r}.")
     return briefing
@@ -82,7 +109,17 @@ def updates_by_id(ids: Collection[int]) -> list[Update]:
     return list(db.session.scalars(query))
 
 
-def encode_cursor(item: Update, *, id_offset: int = 0) -> str:
+class OnTimeline(Protocol):
+    """An update as far as its place on the timeline goes: loaded in full, or `Listed`."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def published_at(self) -> datetime | None: ...
+
+
+def encode_cursor(item: OnTimeline, *, id_offset: int = 0) -> str:
     """'<microseconds since epoch>-<id>': exact integers, no float rounding."""
     assert item.published_at is not None
     return f"{(item.published_at - EPOCH) // MICROSECOND}-{item.id + id_offset}"
@@ -105,6 +142,48 @@ def decode_cursor(cursor: str, field: str = "before") -> tuple[datetime, int]:
     return moment, item_id
 
 
+# The timeline's statements are built once per shape, with every value a parameter
+# (`_window`): building a statement costs more than SQLite takes to run it.
+
+
+def _window(briefing: Briefing, cursor: str | None, limit: int) -> dict[str, Any]:
+    """The parameters of a timeline statement: `limit` updates after `cursor`, and one more
+    to tell whether there is a next page."""
+    params: dict[str, Any] = {"briefing_id": briefing.id, "limit": limit + 1}
+    if cursor:
+        params["moment"], params["after_id"] = decode_cursor(cursor)
+    return params
+
+
+def _published() -> ColumnElement[bool]:
+    return and_(
+        Update.briefing_id == bindparam("briefing_id"), Update.status == UpdateStatus.PUBLISHED
+    )
+
+
+@cache
+def _timeline(*, after_cursor: bool, oldest_first: bool, include_pinned: bool) -> Select[Any]:
+    """The ids of a briefing's published updates in reading order, after the cursor.
+
+    Keyset pagination on (published_at, id): the cost is the same on page 1 and page 500.
+    """
+    query = select(Update.id).where(_published())
+    if not include_pinned:
+        query = query.where(Update.pinned.is_(False))
+    if after_cursor:
+        # A row-value comparison lets the timeline index seek straight to the cursor.
+        position = tuple_(Update.published_at, Update.id)
+        mark = tuple_(bindparam("moment", type_=UTCDateTime), bindparam("after_id", type_=Integer))
+        query = query.where(position > mark if oldest_first else position < mark)
+    return query.order_by(*_reading_order(oldest_first)).limit(bindparam("limit", type_=Integer))
+
+
+def _reading_order(oldest_first: bool) -> tuple[Any, ...]:
+    if oldest_first:
+        return (Update.published_at, Update.id)
+    return (Update.published_at.desc(), Update.id.desc())
+
+
 def updates_page(
     briefing: Briefing,
     *,
@@ -112,56 +191,108 @@ def updates_page(
     oldest_first: bool = False,
     limit: int = 20,
     include_pinned: bool = True,
-) -> Page:
-    """One page of published updates, newest (or oldest) first, after `cursor`.
-
-    Keyset pagination on (published_at, id): the cost is the same on page 1 and page 500.
-    """
-    query = select(Update).where(
-        Update.briefing_id == briefing.id, Update.status == UpdateStatus.PUBLISHED
+) -> Page[Update]:
+    """One page of published updates, newest (or oldest) first, after `cursor`, fully loaded."""
+    wanted = _timeline(
+        after_cursor=bool(cursor), oldest_first=oldest_first, include_pinned=include_pinned
     )
-    if not include_pinned:
-        query = query.where(Update.pinned.is_(False))
-    if cursor:
-        moment, item_id = decode_cursor(cursor)
-        # A row-value comparison lets the timeline index seek straight to the cursor.
-        position = tuple_(Update.published_at, Update.id)
-        mark = tuple_(literal(moment, UTCDateTime), literal(item_id))
-        query = query.where(position > mark if oldest_first else position < mark)
-    if oldest_first:
-        query = query.order_by(Update.published_at, Update.id)
-    else:
-        query = query.order_by(Update.published_at.desc(), Update.id.desc())
-    rows = list(db.session.scalars(query.limit(limit + 1).options(*eager_loads())))
-    more = len(rows) > limit
-    items = rows[:limit]
-    return Page(items, encode_cursor(items[-1]) if more and items else None)
+    query = (
+        select(Update)
+        .where(Update.id.in_(wanted.scalar_subquery()))
+        .order_by(*_reading_order(oldest_first))
+        .options(*eager_loads())
+    )
+    return _paged(list(db.session.scalars(query, _window(briefing, cursor, limit))), limit)
 
 
-def first_page(briefing: Briefing, *, oldest_first: bool, limit: int) -> tuple[Update | None, Page]:
-    """The pinned update and the first page of the others, as `pinned_update` and
-    `updates_page(include_pinned=False)` would give them, in one statement and its two
-    eager loads instead of two of each: the cost every new version of a live page pays."""
-    published = and_(Update.briefing_id == briefing.id, Update.status == UpdateStatus.PUBLISHED)
-    pinned = select(Update.id).where(published, Update.pinned.is_(True)).limit(1)
-    if oldest_first:
-        order: tuple[Any, ...] = (Update.published_at, Update.id)
-    else:
-        order = (Update.published_at.desc(), Update.id.desc())
-    unpinned = select(Update.id).where(published, Update.pinned.is_(False))
-    newest = unpinned.order_by(*order).limit(limit + 1)
-    wanted = union_all(select(pinned.subquery()), select(newest.subquery()))
-    query = select(Update).where(Update.id.in_(wanted)).options(*eager_loads())
-    rows = list(db.session.scalars(query))
+def _paged(rows: Sequence[U], limit: int) -> Page[U]:
+    """The first `limit` of `limit + 1` rows in reading order, and the cursor after them."""
+    items = list(rows[:limit])
+    return Page(items, encode_cursor(items[-1]) if len(rows) > limit and items else None)
+
+
+# id, version, pinned, key_event, published_at, byline, the name of one credited source
+Listing: TypeAlias = Select[int, int, bool, bool, datetime | None, str, str | None]
+
+
+class Listed(NamedTuple):
+    """An update as a reader page lists it: what names its markup in the fragment cache
+    (web/fragments.py), read as plain values with its credit and byline in one statement.
+    A page loads the full update only for markup that is not cached yet."""
+
+    id: int
+    version: int
+    pinned: bool
+    key_event: bool
+    published_at: datetime | None  # set on every published update
+    source_names: tuple[str, ...]  # credited, in the editor's order
+    byline: str
+
+
+def _listing(wanted: Any, oldest_first: bool) -> Listing:
+    """`Listed` values of the updates whose ids `wanted` selects, a row per credited source."""
+    return (
+        select(
+            Update.id,
+            Update.version,
+            Update.pinned,
+            Update.key_event,
+            Update.published_at,
+            User.display_name,
+            Source.name,
+        )
+        .join(User, User.id == Update.author_id)
+        .outerjoin(UpdateSource, UpdateSource.update_id == Update.id)
+        .outerjoin(Source, Source.id == UpdateSource.source_id)
+        .where(Update.id.in_(wanted))
+        .order_by(*_reading_order(oldest_first), UpdateSource.position)
+    )
+
+
+def _listed(statement: Listing, params: dict[str, Any]) -> list[Listed]:
+    """The updates a `_listing` statement reads, in reading order."""
+    listed = []
+    rows = _plain(statement, params)
+    for _, group in groupby(rows, key=itemgetter(0)):  # a row per credited source, or one
+        first, *more = group
+        update_id, version, pinned, key_event, published_at, byline, _ = first
+        names = tuple(row[6] for row in (first, *more) if row[6] is not None)
+        listed.append(Listed(update_id, version, pinned, key_event, published_at, names, byline))
+    return listed
+
+
+@cache
+def _page_listing(*, after_cursor: bool, oldest_first: bool) -> Listing:
+    wanted = _timeline(after_cursor=after_cursor, oldest_first=oldest_first, include_pinned=True)
+    return _listing(wanted.scalar_subquery(), oldest_first)
+
+
+@cache
+def _first_page_listing(*, oldest_first: bool) -> Listing:
+    """The pinned update and the others of the first page, in one statement."""
+    pinned = select(Update.id).where(_published(), Update.pinned.is_(True)).limit(1)
+    others = _timeline(after_cursor=False, oldest_first=oldest_first, include_pinned=False)
+    wanted = union_all(select(pinned.subquery()), select(others.subquery()))
+    return _listing(wanted, oldest_first)
+
+
+def listed_page(
+    briefing: Briefing, *, cursor: str | None, oldest_first: bool, limit: int
+) -> Page[Listed]:
+    """`updates_page` as a reader page lists it (see `Listed`)."""
+    statement = _page_listing(after_cursor=bool(cursor), oldest_first=oldest_first)
+    return _paged(_listed(statement, _window(briefing, cursor, limit)), limit)
+
+
+def first_page(
+    briefing: Briefing, *, oldest_first: bool, limit: int
+) -> tuple[Listed | None, Page[Listed]]:
+    """The pinned update and the first page of the others, as a reader page lists them (see
+    `Listed`), in one statement: the cost every new version of a live page pays."""
+    statement = _first_page_listing(oldest_first=oldest_first)
+    rows = _listed(statement, _window(briefing, None, limit))
     held = next((u for u in rows if u.pinned), None)
-    others = sorted(
-        (u for u in rows if not u.pinned),
-        key=lambda u: (u.published_at, u.id),
-        reverse=not oldest_first,
-    )
-    items = others[:limit]
-    more = len(others) > limit
-    return held, Page(items, encode_cursor(items[-1]) if more and items else None)
+    return held, _paged([u for u in rows if not u.pinned], limit)
 
 
 def all_updates_page(
@@ -209,8 +340,7 @@ def pinned_update(briefing: Briefing) -> Update | None:
     )
 
 
-@dataclass(frozen=True)
-class KeyEvent:
+class KeyEvent(NamedTuple):
     """What the key-events list shows of an update: plain values, not a loaded model, so a
     long briefing's list of 50 costs about what a short one's of 2 does."""
 
@@ -245,10 +375,18 @@ def _key_events(*where: Any) -> Any:
     )
 
 
+_KEY_EVENTS = (
+    select(Update.id, Update.version, Update.headline, Update.body_text, Update.published_at)
+    .where(_published(), Update.key_event.is_(True))
+    .order_by(Update.published_at.desc(), Update.id.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
 def key_events(briefing: Briefing, limit: int = KEY_EVENTS_SHOWN) -> list[KeyEvent]:
     """Key events newest first (by publish time; the live page's script keeps that order)."""
-    rows = db.session.execute(_key_events(Update.briefing_id == briefing.id).limit(limit))
-    return [KeyEvent(*row[1:]) for row in rows]
+    rows = _plain(_KEY_EVENTS, {"briefing_id": briefing.id, "limit": limit})
+    return [KeyEvent(*row) for row in rows]
 
 
 def key_events_of(
@@ -266,17 +404,24 @@ def key_events_of(
     return found
 
 
-def sources_used(briefing: Briefing) -> list[Source]:
+@dataclass(frozen=True)
+class Credited:
+    name: str
+    url: str
+
+
+_SOURCES_USED = (
+    select(Source.name, Source.url)
+    .join(briefing_sources, briefing_sources.c.source_id == Source.id)
+    .where(briefing_sources.c.briefing_id == bindparam("briefing_id"))
+    .order_by(func.lower(Source.name))
+)
+
+
+def sources_used(briefing: Briefing) -> list[Credited]:
     """Every source credited by a published update of the briefing, by name (kept current
     at write time, so this is one small query whatever the briefing's size)."""
-    return list(
-        db.session.scalars(
-            select(Source)
-            .join(briefing_sources, briefing_sources.c.source_id == Source.id)
-            .where(briefing_sources.c.briefing_id == briefing.id)
-            .order_by(func.lower(Source.name))
-        )
-    )
+    return [Credited(*row) for row in _plain(_SOURCES_USED, {"briefing_id": briefing.id})]
 
 
 def published_count(briefing: Briefing) -> int:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from flask import Flask, Response, current_app, json, request
 from flask.globals import request_ctx
@@ -84,9 +84,28 @@ class CachedPage:
     # False when rendering read the viewer's session: such bytes belong to one viewer.
     shared: bool = True
 
+    @property
+    def size(self) -> int:
+        return len(self.body)
 
-class PageCache:
-    """An LRU of rendered pages within a byte budget, one version per page.
+
+class Kept(Protocol):
+    """What a `PageCache` holds: a page, or a piece of one (web/fragments.py)."""
+
+    @property
+    def size(self) -> int:
+        """Bytes counted against the cache's budget."""
+
+    @property
+    def shared(self) -> bool:
+        """False for what was made for one viewer: handed to its maker, never stored."""
+
+
+K = TypeVar("K", bound=Kept)
+
+
+class PageCache(Generic[K]):
+    """An LRU of rendered pages (or pieces) within a byte budget, one version per page.
 
     `get_or_render` coalesces: while one caller renders a page at a version, others asking
     for the same wait for its bytes instead of rendering too. The locks and futures come from
@@ -97,8 +116,8 @@ class PageCache:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.size = 0  # bytes held
-        self._pages: OrderedDict[Hashable, tuple[Hashable, CachedPage]] = OrderedDict()
-        self._rendering: dict[tuple[Hashable, Hashable], Future[CachedPage]] = {}
+        self._pages: OrderedDict[Hashable, tuple[Hashable, K]] = OrderedDict()
+        self._rendering: dict[tuple[Hashable, Hashable], Future[K]] = {}
         self._lock = threading.Lock()
         # Renders so far: what tests and the benchmark read to prove hits rendered nothing.
         self.renders = 0
@@ -106,20 +125,18 @@ class PageCache:
     def __len__(self) -> int:
         return len(self._pages)
 
-    def get(self, key: Hashable, version: Hashable) -> CachedPage | None:
+    def get(self, key: Hashable, version: Hashable) -> K | None:
         with self._lock:
             return self._get(key, version)
 
-    def _get(self, key: Hashable, version: Hashable) -> CachedPage | None:
+    def _get(self, key: Hashable, version: Hashable) -> K | None:
         held = self._pages.get(key)
         if held is None or held[0] != version:
             return None
         self._pages.move_to_end(key)
         return held[1]
 
-    def get_or_render(
-        self, key: Hashable, version: Hashable, render: Callable[[], CachedPage]
-    ) -> CachedPage:
+    def get_or_render(self, key: Hashable, version: Hashable, render: Callable[[], K]) -> K:
         flight = (key, version)
         with self._lock:
             page = self._get(key, version)
@@ -127,7 +144,7 @@ class PageCache:
                 return page
             waiting = self._rendering.get(flight)
             if waiting is None:
-                mine: Future[CachedPage] = Future()
+                mine: Future[K] = Future()
                 self._rendering[flight] = mine
         if waiting is not None:
             page = waiting.result()  # re-raises what the render raised (a 404, say)
@@ -147,19 +164,19 @@ class PageCache:
         mine.set_result(page)
         return page
 
-    def _store(self, key: Hashable, version: Hashable, page: CachedPage) -> None:
-        size = len(page.body)
+    def _store(self, key: Hashable, version: Hashable, page: K) -> None:
+        size = page.size
         if size > self.max_bytes:
             return
         with self._lock:
             old = self._pages.pop(key, None)
             if old is not None:
-                self.size -= len(old[1].body)
+                self.size -= old[1].size
             self._pages[key] = (version, page)
             self.size += size
             while self.size > self.max_bytes:
                 _, (_, evicted) = self._pages.popitem(last=False)
-                self.size -= len(evicted.body)
+                self.size -= evicted.size
 
     def clear(self) -> None:
         with self._lock:
@@ -197,7 +214,7 @@ def deploy_identity(app: Flask) -> str:
 class Pages:
     """The app's page cache, at `app.extensions["briefing.pages"]`."""
 
-    cache: PageCache
+    cache: PageCache[CachedPage]
     deploy: str
 
     def etag(self, scope: str, key: str, version: Hashable) -> str:

@@ -13,11 +13,13 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from briefing import database
-from briefing.models import Briefing, BriefingStatus, Series, Update
+from briefing.models import Briefing, BriefingStatus, Series
 from briefing.models.base import utcnow
 from briefing.services import changes, feed_queries, series, timeline
 from briefing.services.changes import BriefingVersion
 from briefing.services.errors import NotFound
+from briefing.services.timeline import Listed
+from briefing.web import fragments
 from briefing.web.caching import cached
 from briefing.web.i18n import reader_locale, use_locale
 from briefing.web.routing import absolute_url
@@ -87,22 +89,19 @@ def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bo
     first_page = cursor is None
     limit = current_app.config["UPDATES_PER_PAGE"]
     # The pinned update has its own slot on the first page; later pages show it in its place.
-    pinned: Update | None = None
+    pinned: Listed | None = None
     if first_page:
         pinned, page = timeline.first_page(briefing, oldest_first=oldest_first, limit=limit)
     else:
-        page = timeline.updates_page(
-            briefing, cursor=cursor, oldest_first=oldest_first, limit=limit
-        )
+        page = timeline.listed_page(briefing, cursor=cursor, oldest_first=oldest_first, limit=limit)
+    shown = ([pinned] if pinned else []) + page.items
+    fragments.render_missing(shown, briefing)
     edition = _edition(briefing)
     structured = live_blog_posting(
         briefing,
-        ([pinned] if pinned else []) + page.items,
+        [fragments.update_posting(item, briefing) for item in shown],
         page_url=absolute_url("public.briefing_page", slug=briefing.slug),
         site_name=current_app.config["SITE_NAME"],
-        update_url=lambda update_id: absolute_url(
-            "public.briefing_page", slug=briefing.slug, _anchor=f"update-{update_id}"
-        ),
         photo_url=photo_url,
         part_of=edition.part_of,
     )
@@ -125,7 +124,7 @@ def _render_briefing(briefing: Briefing, *, cursor: str | None, oldest_first: bo
 
 
 def _last_published(
-    briefing: Briefing, pinned: Update | None, items: list[Update], *, newest: bool
+    briefing: Briefing, pinned: Listed | None, items: list[Listed], *, newest: bool
 ) -> datetime | None:
     """The first page, newest first, holds the newest update: no need to ask the database."""
     if not newest:

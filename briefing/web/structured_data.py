@@ -12,17 +12,16 @@ from briefing.rendering.timefmt import iso
 
 def live_blog_posting(
     briefing: Briefing,
-    updates: Sequence[Update],
+    postings: Sequence[dict[str, Any]],
     *,
     page_url: str,
     site_name: str,
-    update_url: Callable[[int], str],
     photo_url: Callable[[Media], str],
     part_of: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """`update_url(id)` is where the page shows an update (`…#update-<id>`); `photo_url`
-    gives a photo's absolute URL; `part_of` is the series of an edition
-    (`creative_work_series`)."""
+    """`postings` are the page's updates as `blog_posting` makes them, each with the URL
+    where the page shows it (`…#update-<id>`); `photo_url` gives a photo's absolute URL;
+    `part_of` is the series of an edition (`creative_work_series`)."""
     started = briefing.opened_at or briefing.created_at
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -36,9 +35,7 @@ def live_blog_posting(
         "dateModified": iso(briefing.changed_at),
         "coverageStartTime": iso(started),
         "publisher": {"@type": "Organization", "name": site_name},
-        "liveBlogUpdate": [
-            blog_posting(item, url=update_url(item.id), photo_url=photo_url) for item in updates
-        ],
+        "liveBlogUpdate": list(postings),
     }
     if part_of is not None:
         data["isPartOf"] = part_of

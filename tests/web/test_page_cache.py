@@ -3,6 +3,7 @@ concurrent misses render once, memory stays within its budget, validators agree.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -16,9 +17,11 @@ import pytest
 from flask import Flask, session
 
 from briefing import PROJECT_ROOT
+from briefing.extensions import db
 from briefing.models import BriefingStatus
 from briefing.models.base import utcnow
 from briefing.services import briefings as briefing_service
+from briefing.services import sources as source_service
 from briefing.services import updates as update_service
 from briefing.web.caching import CachedPage, PageCache, cached, deploy_identity
 from briefing.web.templating import reader_day, reader_slot, reader_today
@@ -292,7 +295,7 @@ def test_a_new_version_of_the_page_renders_only_what_changed(app, client, briefi
     newest = make_update(briefing, body="Newest.")
     ids = update_ids(client.get("/briefings/war"))
     assert ids[0] == str(newest.id) and len(ids) == 6
-    assert fragments.renders == rendered + 1
+    assert fragments.renders == rendered + 2  # the new update: its markup, its BlogPosting
 
 
 def test_marking_a_key_event_shows_in_the_update_and_the_list(
@@ -311,3 +314,71 @@ def test_marking_a_key_event_shows_in_the_update_and_the_list(
     doc = lxml.html.fromstring(client.get("/briefings/war").data)
     assert doc.xpath(f"//article[@id='update-{item.id}']/@class") == ["update"]
     assert doc.xpath("//li[@class='key-events__item']") == []
+
+
+def credit_lines(client, path: str) -> list[str]:
+    doc = lxml.html.fromstring(client.get(path).data)
+    return [p.text_content() for p in doc.xpath("//p[@class='update__credit']")]
+
+
+def test_a_renamed_source_shows_on_every_page_that_credits_it(
+    app, client, briefing, make_update, admin
+):
+    item = make_update(briefing, body="Strikes overnight.", sources=["reuters"])
+    make_update(briefing, body="Later.")
+    permalink = f"/briefings/war/updates/{item.id}"
+    assert credit_lines(client, "/briefings/war") == ["With reporting by Reuters"]
+    assert credit_lines(client, permalink) == ["With reporting by Reuters"]
+    reuters = source_service.source_by_slug("reuters")
+    source_service.change_source(
+        reuters, actor=admin, name="Thomson Reuters", url="https://www.reuters.com/"
+    )
+    assert credit_lines(client, "/briefings/war") == ["With reporting by Thomson Reuters"]
+    assert credit_lines(client, permalink) == ["With reporting by Thomson Reuters"]
+    footer = lxml.html.fromstring(client.get("/briefings/war").data).xpath("//p[@class='credits']")
+    assert "Thomson Reuters" in footer[0].text_content()
+
+
+def bylines(client, path: str) -> list[str]:
+    doc = lxml.html.fromstring(client.get(path).data)
+    return [p.text_content() for p in doc.xpath("//p[@class='update__byline']")]
+
+
+def test_a_changed_byline_shows_in_updates_rendered_before_it(
+    app, client, briefing, make_update, editor
+):
+    make_update(briefing, body="Before the rename.")
+    assert bylines(client, "/briefings/war") == ["Olena Editor"]
+    editor.display_name = "Olena Kovalenko"
+    db.session.commit()
+    make_update(briefing, body="After it.")  # any change moves the page's version
+    assert bylines(client, "/briefings/war") == ["Olena Kovalenko"] * 2
+
+
+def test_pages_load_only_the_updates_whose_markup_is_not_kept(
+    app, client, briefing, make_update, count_queries
+):
+    for n in range(5):
+        make_update(briefing, body=f"Update {n}.", sources=["afp"])
+    first = client.get("/briefings/war").data
+    app.extensions["briefing.pages"].cache.clear()
+    # Every piece is kept: the page is made again from them, with the same bytes, and no
+    # update is loaded in full (no statement reads the update's body).
+    with count_queries() as queries:
+        again = client.get("/briefings/war").data
+    assert again == first
+    assert not [q for q in queries.statements if "body_html" in q]
+
+
+def test_a_page_whose_pieces_do_not_all_fit_is_whole_and_right(app, client, briefing, make_update):
+    items = [make_update(briefing, body=f"Update {n}.", sources=["ap"]) for n in range(8)]
+    # Room for a few pieces only: each is dropped again before the page asks for it.
+    app.extensions["briefing.fragments"].max_bytes = 3000
+    page = client.get("/briefings/war")
+    assert update_ids(page) == [str(item.id) for item in reversed(items)]
+    doc = lxml.html.fromstring(page.data)
+    assert len(doc.xpath("//p[@class='update__credit']")) == 8
+    structured = json.loads(doc.xpath("//script[@type='application/ld+json']/text()")[0])
+    assert [post["articleBody"] for post in structured["liveBlogUpdate"]] == [
+        f"Update {n}." for n in reversed(range(8))
+    ]
