@@ -6,7 +6,7 @@ cells are separated. Stored rows are remade from their stored, sanitized `body_h
 the same function new saves use, so old updates' titles read as well as new ones.
 
 Revision ID: a1_prose_body_text
-Revises: a1_user_language
+Revises: a1_schedule_index
 Create Date: 2026-12-01 03:10:00.000000
 
 """
@@ -18,7 +18,7 @@ from briefing.rendering.markdown import html_to_text
 
 # revision identifiers, used by Alembic.
 revision = 'a1_prose_body_text'
-down_revision = 'a1_user_language'
+down_revision = 'a1_schedule_index'
 branch_labels = None
 depends_on = None
 
