@@ -273,7 +273,9 @@ def series_feed(
         sources=credits,
         # The newest edition's: editions of one story are written in one language.
         language=editions[0].language if editions else None,
-        entries=tuple(_entry(u, u.briefing, site, in_site_feed=True) for u in updates),
+        entries=tuple(
+            _entry(u, u.briefing, site, in_site_feed=True, titled=False) for u in updates
+        ),
         tombstones=tuple(Tombstone(site.entry_id(u.id), _retracted_at(u)) for u in retracted),
         hub_url=site.hub_url,
         source_scheme=site.tag("source"),
@@ -308,8 +310,11 @@ def site_feed(
     )
 
 
-def _entry(item: Update, briefing: Briefing, site: Site, *, in_site_feed: bool) -> Entry:
-    """`in_site_feed`: in a feed of several briefings, where an entry names its own."""
+def _entry(
+    item: Update, briefing: Briefing, site: Site, *, in_site_feed: bool, titled: bool = True
+) -> Entry:
+    """`in_site_feed`: in a feed of several briefings, where an entry names its own, in its
+    title too unless `titled` is false (a series' feed, whose editions tell one story)."""
     published = item.published_at or item.created_at
     updated = max(published, item.edited_at or published)
     url = site.update_url(briefing.slug, item.id)
@@ -323,6 +328,7 @@ def _entry(item: Update, briefing: Briefing, site: Site, *, in_site_feed: bool) 
         categories.append(Category("key-event", "Key event", site.tag("category")))
     if in_site_feed:
         categories.append(Category(briefing.slug, xml_text(briefing.title), site.tag("briefing")))
+    if in_site_feed and titled:
         # Feed readers show titles, seldom categories: say which briefing it comes from
         # (a dash, as briefing titles often have a colon of their own).
         title = f"{xml_text(briefing.title)} — {title}"
