@@ -24,10 +24,11 @@ import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
 from briefing.extensions import db
-from briefing.models import BriefingStatus, Role
+from briefing.models import BriefingStatus, Role, UpdateStatus
 from briefing.models.base import utcnow
 from briefing.rendering.languages import SHIPPED
 from briefing.services import briefings as briefing_service
+from briefing.services import series as series_service
 from briefing.services import timeline
 from briefing.services import updates as update_service
 from briefing.services import users as user_service
@@ -61,8 +62,10 @@ class Site:
                 server.app, email=ADMIN, display_name="Olena Admin", role=Role.ADMIN
             )
             user_service.create_token(admin, actor=OPERATOR, name="Wire desk importer")
+            series = series_service.create_series(actor=admin, title="Storm season")
             live = briefing_service.create_briefing(
                 actor=admin,
+                series=series.slug,
                 title="Storm over the coast",
                 standfirst="Follow the storm as it reaches the coast.",
                 summary="- Winds of **150 km/h**\n- Ports closed",
@@ -85,6 +88,17 @@ class Site:
             update_service.edit_update(
                 updates[-1], actor=admin, version=updates[-1].version, pinned=True
             )
+            # The console's drafts and scheduled lists.
+            update_service.create_update(
+                live, actor=admin, body="Draft: ferries may resume.", status=UpdateStatus.DRAFT
+            )
+            update_service.create_update(
+                live,
+                actor=admin,
+                body="Scheduled: the evening summary.",
+                status=UpdateStatus.SCHEDULED,
+                publish_at=utcnow() + timedelta(days=1),
+            )
             edited = updates[-2]
             update_service.edit_update(
                 edited,
@@ -98,7 +112,8 @@ class Site:
             )
             update_service.create_update(ended, actor=admin, body="Polls closed.")
             briefing_service.change_briefing(ended, actor=admin, status=BriefingStatus.ENDED)
-            self.live, self.ended = live.slug, ended.slug
+            self.live, self.ended, self.series = live.slug, ended.slug, series.slug
+            self.admin_id = admin.id
             self.update_id, self.edited_id = updates[3].id, edited.id
             self.older = timeline.encode_cursor(updates[10])
             db.session.remove()
@@ -122,6 +137,7 @@ class Site:
             "permalink": f"{live}/updates/{self.update_id}",
             "not-found": "/briefings/no-such-briefing",
             "ended": f"/briefings/{self.ended}",
+            "series": f"/series/{self.series}",
         }
 
     def editor_pages(self) -> dict[str, str]:
@@ -140,6 +156,9 @@ class Site:
             "source": "/editor/admin/sources/reuters",
             "tokens": "/editor/admin/tokens",
             "editor-not-found": "/editor/briefings/no-such-briefing",
+            "account": "/editor/account",
+            "set-password": f"/editor/admin/users/{self.admin_id}/password",
+            "next-edition": f"{console}/next-edition",
         }
 
 
@@ -253,7 +272,7 @@ def check_conflict(page: Page, site: Site, checker: Checker, language: str) -> N
         db.session.remove()
     page.locator("form[data-edit-form] textarea[name=body]").fill("My version of the report.")
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
-        page.locator("form[data-edit-form] button[type=submit]").click()
+        page.locator("form[data-edit-form] button.button--primary[type=submit]").click()
     assert answer.value.status == 409
     expect(page.locator("body")).to_be_visible()
     checker.keep(f"{language}-conflict", answer.value)
