@@ -560,14 +560,31 @@ async function deleteUpdate(link) {
   announce(result.data.message);
 }
 
-async function submitAction(form) {
-  const data = new FormData(form);
-  const article = form.closest(".console-item")?.querySelector("article.update");
+// "Credit Reuters?" before a draft or scheduled update goes out: asked once, in a form of
+// its own under the item's actions, whose buttons answer (see `submitAction`).
+function askBeforePublishing(item, answer) {
+  item.querySelector("[data-publish-check]")?.remove();
+  const question = parseFragment(answer.question).querySelector("[data-publish-check]");
+  item.querySelector(".item-actions").after(question);
+  question.scrollIntoView({ block: "nearest" });
+  question.querySelector("button")?.focus({ preventScroll: true });
+  announce(answer.message, "info");
+}
+
+async function submitAction(form, submitter = null) {
+  const data = new FormData(form, submitter);
+  const item = form.closest(".console-item");
+  const article = item?.querySelector("article.update");
   if (data.has("version") && article) data.set("version", article.dataset.version);
   const buttons = form.querySelectorAll("button");
   for (const button of buttons) button.disabled = true;
   try {
     const { ok, status, data: answer } = await send(form.getAttribute("action"), { body: data });
+    if (ok && answer.question) {
+      askBeforePublishing(item, answer);
+      return;
+    }
+    if (ok) item?.querySelector("[data-publish-check]")?.remove();
     applyResult(answer);
     announce(ok ? answer.message : problemText(status, answer), ok ? "success" : "error");
     if (ok) form.closest("details")?.removeAttribute("open");
@@ -600,7 +617,7 @@ function setUpList(root) {
     if (!form.closest(".console-item")) return;
     if (form.matches("[data-enhance]")) {
       event.preventDefault();
-      submitAction(form);
+      submitAction(form, event.submitter);
     } else if (form.matches("[data-edit-form]")) {
       event.preventDefault();
       saveEdit(form, event.submitter);

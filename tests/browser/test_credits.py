@@ -250,3 +250,48 @@ def test_text_naming_an_uncredited_agency_asks_once_in_the_page(
     )
     expect(edited.locator(".update__credit")).to_have_text(credit)
     assert dialogs == []
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-script", "without-script"])
+def test_publishing_a_draft_from_the_list_asks_once_in_place(
+    new_context: NewContext,
+    make_account: MakeAccount,
+    seed_briefing: Callable[..., str],
+    script: bool,
+) -> None:
+    email = make_account(Role.EDITOR)
+    slug = seed_briefing(email, f"Draft credit check {script}")
+    page = new_context(java_script_enabled=script).new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, email)
+    page.goto(f"/editor/briefings/{slug}")
+    body = page.get_by_label("Update", exact=True)
+    for text in ["Roads closed, Reuters reported.", "Bridges shut, according to AFP."]:
+        body.fill(text)
+        chip(page, "AP").click()
+        page.get_by_role("button", name="Save draft").click()
+        expect(page.locator("#console-drafts").get_by_text(text)).to_have_count(1)
+
+    # Answered "credit it": after the draft's own credit.
+    draft = item_for(page, "Roads closed")
+    draft.get_by_role("button", name="Publish", exact=True).click()
+    question = draft.locator("[data-publish-check]") if script else page.locator("main")
+    expect(question).to_contain_text("Credit Reuters?")
+    if script:
+        assert page.url.endswith(f"/editor/briefings/{slug}")  # in place, no page loaded
+    question.get_by_role("button", name="Credit Reuters and publish").click()
+    published = page.locator("#console-updates li.console-item", has_text="Roads closed")
+    expect(published.locator(".update__credit")).to_have_text("With reporting by AP and Reuters")
+    expect(published.locator("[data-publish-check]")).to_have_count(0)
+
+    # Answered "publish as it is": asked once, then it goes out as it was.
+    draft = item_for(page, "Bridges shut")
+    draft.get_by_role("button", name="Publish", exact=True).click()
+    question = draft.locator("[data-publish-check]") if script else page.locator("main")
+    expect(question).to_contain_text("Credit AFP?")
+    question.get_by_role("button", name="Publish without crediting").click()
+    published = page.locator("#console-updates li.console-item", has_text="Bridges shut")
+    expect(published.locator(".update__credit")).to_have_text("With reporting by AP")
+    expect(page.locator("#console-drafts li.console-item")).to_have_count(0)
+    assert dialogs == []

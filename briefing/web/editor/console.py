@@ -200,9 +200,12 @@ def _credit_question(slugs: list[str], *, answer: str) -> dict[str, Any]:
     return {"unasked": slugs, "names": names, "checked": checked, "answer": answer}
 
 
-def _asked(briefing: Briefing, question: dict[str, Any], **extra: Any) -> Any:
-    """The question, for the console's script to show in the form."""
-    html = render_template("editor/_credit_check.html", credit_check=question)
+def _asked(
+    briefing: Briefing, question: dict[str, Any], html: str | None = None, **extra: Any
+) -> Any:
+    """The question, for the console's script to show in the form (or, as `html`, in a
+    form of its own)."""
+    html = html or render_template("editor/_credit_check.html", credit_check=question)
     message = _("Credit %(names)s?", names=question["names"])
     return _answer(briefing, message, question=html, **extra)
 
@@ -411,7 +414,8 @@ def key_event(slug: str, update_id: int) -> Any:
 @requires(Role.EDITOR)
 def publish(slug: str, update_id: int) -> Any:
     """One click publishes a draft or a scheduled update now, as long as it is the version
-    the editor saw."""
+    the editor saw. If its text names an agency it does not credit, that is first asked
+    about, once, as in the composer (`_credit_before_publishing`)."""
     return _change_unpublished(slug, update_id, VersionForm(), status=UpdateStatus.PUBLISHED)
 
 
@@ -445,6 +449,10 @@ def _change_unpublished(slug: str, update_id: int, form: VersionForm, **changes:
     item = _update(briefing, update_id)
     if not form.validate_on_submit() or form.version.data is None:
         raise Invalid.field("version", _("Reload the page: this form lacks the draft's version."))
+    if changes["status"] == UpdateStatus.PUBLISHED:
+        asked = _credit_before_publishing(briefing, item, form.version.data, changes)
+        if asked is not None:
+            return asked
     user = actor()
     try:
         item = updates.edit_update(item, actor=user, version=form.version.data, **changes)
@@ -463,6 +471,29 @@ def _change_unpublished(slug: str, update_id: int, form: VersionForm, **changes:
         return _back_to(briefing, item)
     message, kind = _credit_warning(item, _saved_message(briefing, item, user))
     return _acted(briefing, item, message, kind=kind)
+
+
+def _credit_before_publishing(
+    briefing: Briefing, item: Update, version: int, changes: dict[str, Any]
+) -> Any | None:
+    """ "Credit Reuters?" before a draft goes out from the lists: the question, in place
+    (`editor/_publish_check.html`) or on a page of its own without JavaScript, or None to
+    publish. The reply "Credit Reuters and publish" (`credit:<slugs>`) adds them to the
+    `changes`, after the sources the draft credits already."""
+    sources = [s.slug for s in item.sources]
+    action = request.form.get("action", "publish")
+    if action.startswith("credit:"):
+        changes["sources"] = _added(sources, action.removeprefix("credit:").split())
+        return None
+    values = {"headline": item.headline or "", "body": item.body, "sources": sources}
+    unasked = _uncredited(values)
+    if not unasked:
+        return None
+    question = _credit_question(unasked, answer="publish")
+    context = {"briefing": briefing, "update": item, "credit_check": question, "version": version}
+    if wants_json():
+        return _asked(briefing, question, render_template("editor/_publish_check.html", **context))
+    return render_template("editor/publish.html", **context)
 
 
 @bp.get(ONE_UPDATE + "/history")

@@ -4,8 +4,11 @@ Plain forms here (as a browser without JavaScript sends them) and the script's J
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import lxml.html
 
+from briefing.models import UpdateStatus
 from briefing.services import timeline
 from tests.web.editor.conftest import parse, texts
 
@@ -166,3 +169,69 @@ def test_an_edit_is_not_asked_about_names_its_version_already_had_but_is_if_it_d
     saved = desk.post(url, kept, json=True).get_json()["message"]
     assert saved == "Saved. It credits no source: edit it to add one if it should."
     assert timeline.update_in(briefing, item.id).sources == []
+
+
+def publish_form(item) -> str:
+    return f"(//form[@action='{CONSOLE}/updates/{item.id}/publish'])[1]"
+
+
+QUESTION = "//form[@data-publish-check]"
+
+
+def test_publishing_a_draft_that_names_an_uncredited_agency_asks_first_without_javascript(
+    desk, briefing, make_update
+):
+    item = make_update(
+        briefing, status=UpdateStatus.DRAFT, body="Reuters reported blasts.", sources=["afp"]
+    )
+    response = desk.submit(CONSOLE, form=publish_form(item))
+    assert response.status_code == 200
+    assert timeline.update_in(briefing, item.id, public=False).status == UpdateStatus.DRAFT
+    doc = parse(response)
+    assert "Credit Reuters?" in texts(doc, "//h1")[0]
+    assert doc.xpath(f"{QUESTION}/@action") == [f"{CONSOLE}/updates/{item.id}/publish"]
+    [button] = doc.xpath(f"{QUESTION}//button[@data-credit]")
+    assert button.text_content().strip() == "Credit Reuters and publish"
+    assert texts(doc, f"{QUESTION}//button[@value='publish']") == ["Publish without crediting"]
+    # "Credit Reuters and publish": after the credits the draft has.
+    done = desk.submit(CONSOLE, form=QUESTION, page=doc, button=("action", button.get("value")))
+    assert done.status_code == 303
+    published = timeline.update_in(briefing, item.id)
+    assert published.is_published
+    assert [s.slug for s in published.sources] == ["afp", "reuters"]
+
+
+def test_publish_without_crediting_is_asked_once_and_goes_out_uncredited(
+    desk, briefing, make_update
+):
+    item = make_update(
+        briefing,
+        status=UpdateStatus.SCHEDULED,
+        publish_at=datetime.now(UTC) + timedelta(days=1),
+        body="According to AFP, roads closed.",
+    )
+    doc = parse(desk.submit(CONSOLE, form=publish_form(item)))
+    assert "Credit AFP?" in texts(doc, "//h1")[0]
+    done = desk.submit(CONSOLE, form=QUESTION, page=doc, button=("action", "publish"))
+    assert done.status_code == 303
+    published = timeline.update_in(briefing, item.id)
+    assert (published.is_published, published.sources) == (True, [])
+    [flash] = desk.page(CONSOLE).xpath("//div[@class='flashes']/p")
+    assert "credits no source" in flash.text_content()
+
+
+def test_the_script_gets_the_publish_question_as_a_form_of_its_own(desk, briefing, make_update):
+    item = make_update(briefing, status=UpdateStatus.DRAFT, body="Xinhua said so.")
+    url = f"{CONSOLE}/updates/{item.id}/publish"
+    answer = desk.post(url, {"version": str(item.version)}, json=True).get_json()
+    assert (answer["message"], answer["updates"]) == ("Credit Xinhua?", [])
+    fragment = parse_fragment(answer["question"])
+    [form] = fragment.xpath("//form[@data-publish-check][@data-enhance]")
+    assert form.get("action") == url
+    assert form.xpath(".//input[@name='version']/@value") == [str(item.version)]
+    assert form.xpath(".//input[@name='credit_checked']/@value") == ["xinhua"]
+    assert timeline.update_in(briefing, item.id, public=False).status == UpdateStatus.DRAFT
+    # A draft naming no agency it does not credit goes out at once.
+    plain = make_update(briefing, status=UpdateStatus.DRAFT, body="Calm.", sources=["ap"])
+    done = desk.post(f"{CONSOLE}/updates/{plain.id}/publish", {"version": "1"}, json=True)
+    assert done.get_json()["message"] == "Published."
