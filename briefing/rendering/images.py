@@ -13,6 +13,7 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Pillow's name for each format we take → what we call it on the web. Nothing else is even
@@ -105,8 +106,13 @@ def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
             opened = Image.open(io.BytesIO(data), formats=list(ACCEPTED))
             if opened.width * opened.height > max_pixels:
                 raise BrokenImage(
-                    f"The image is {opened.width:,} × {opened.height:,} pixels; at most "
-                    f"{max_pixels:,} pixels are accepted."
+                    _(
+                        "The image is %(width)s × %(height)s pixels; at most %(max)s pixels "
+                        "are accepted.",
+                        width=format(opened.width, ","),
+                        height=format(opened.height, ","),
+                        max=format(max_pixels, ","),
+                    )
                 )
             if opened.format == "JPEG":
                 # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while it decodes, as
@@ -118,12 +124,12 @@ def _decode(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
             # Upright as the camera held it; the orientation tag goes with the rest.
             picture = ImageOps.exif_transpose(opened)
     except UnidentifiedImageError:
-        raise NotAnImage("The file is not a JPEG, PNG, WebP or GIF image.") from None
+        raise NotAnImage(_("The file is not a JPEG, PNG, WebP or GIF image.")) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise BrokenImage("The image has too many pixels to be decoded safely.") from None
+        raise BrokenImage(_("The image has too many pixels to be decoded safely.")) from None
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         # Truncated or corrupt data: Pillow says which, in its words.
-        raise BrokenImage(f"The image could not be decoded ({error}).") from None
+        raise BrokenImage(_("The image could not be decoded (%(error)s).", error=error)) from None
     return picture, ACCEPTED[opened.format or ""]
 
 

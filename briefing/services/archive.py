@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
 from pydantic import (
     AliasChoices,
     AwareDatetime,
@@ -239,7 +240,7 @@ def restore_briefing(
     document that breaks a rule leaves nothing behind. Photos come from `media_file(name)`
     (the archive's media/ folder): each file must decode as the image it says it is, and
     goes into `storage` unless this instance holds the photo already."""
-    require_role(actor, Role.ADMIN, "import briefings")
+    require_role(actor, Role.ADMIN, _l("import briefings"))
     entry = document.briefing
     errors = checks.Collector()
     slug = checks.slug(errors, "slug", slug or entry.slug)

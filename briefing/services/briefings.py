@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from briefing.extensions import db
@@ -52,7 +54,7 @@ def create_briefing(
     set up after the fact (imports, the demo). With `idempotency`, its key is stored with
     the briefing (see services/idempotency.py). `series` names (by slug) the series it is
     an edition of."""
-    require_role(actor, Role.EDITOR, "create briefings")
+    require_role(actor, Role.EDITOR, _l("create briefings"))
     errors = checks.Collector()
     title = checks.line(errors, "title", title, max_length=TITLE_MAX, required=True)
     if slug is None or not slug.strip():
@@ -60,13 +62,13 @@ def create_briefing(
     else:
         slug = checks.slug(errors, "slug", slug)
         if not errors.errors and slug_taken(slug):
-            errors.add("slug", f"The slug {slug!r} is already in use.")
+            errors.add("slug", _("The slug %(slug)s is already in use.", slug=repr(slug)))
     standfirst = checks.line(errors, "standfirst", standfirst, max_length=STANDFIRST_MAX)
     summary = checks.text(errors, "summary", summary, max_length=SUMMARY_MAX)
     timezone = checks.timezone(errors, "timezone", timezone)
     language = checks.language(errors, "language", language)
     if status == BriefingStatus.ENDED:
-        errors.add("status", "A new briefing starts as draft or live.")
+        errors.add("status", _("A new briefing starts as draft or live."))
     if opened_at is not None:
         opened_at = checks.moment(errors, "opened_at", opened_at, allow_future=False)
     lead_media = _lead_media(errors, lead_media)
@@ -116,7 +118,7 @@ def change_briefing(
     """Change any of the given fields; go live, end or reopen through `status`; show a
     photo under the title with `lead_media` (a media id, or None for none); make it an
     edition of a series with `series` (a slug, or None for none)."""
-    require_role(actor, Role.EDITOR, "change briefings")
+    require_role(actor, Role.EDITOR, _l("change briefings"))
     errors = checks.Collector()
     values: dict[str, Any] = {}
     if title is not UNSET:
@@ -134,7 +136,12 @@ def change_briefing(
     if status is not UNSET and status != briefing.status:
         if status not in ALLOWED_TRANSITIONS[briefing.status]:
             errors.add(
-                "status", f"A {briefing.status.value} briefing cannot become {status.value}."
+                "status",
+                _(
+                    "A %(current)s briefing cannot become %(wanted)s.",
+                    current=briefing.status.value,
+                    wanted=status.value,
+                ),
             )
         values["status"] = status
     if lead_media is not UNSET:
@@ -179,7 +186,7 @@ def next_edition(series: Series, *, actor: Actor, title: str | None = None) -> B
     """End the series' current live edition and open the next one live, carrying over the
     summary box, standfirst, time zone and language. Its title defaults to the series'
     title and today's date in the edition's time zone."""
-    require_role(actor, Role.EDITOR, "open editions")
+    require_role(actor, Role.EDITOR, _l("open editions"))
     previous = current_edition(series)
     timezone = previous.timezone if previous else "UTC"
     today = local(utcnow(), timezone).date()
@@ -221,9 +228,9 @@ def _lead_media(errors: checks.Collector, media_id: int | None) -> int | None:
         return None
     photo = db.session.get(Media, media_id)
     if photo is None:
-        errors.add("lead_media", f"No photo {media_id}.")
+        errors.add("lead_media", _("No photo %(id)s.", id=media_id))
     elif not photo.alt:
-        errors.add("lead_media", "The lead photo needs alt text; add it to the photo first.")
+        errors.add("lead_media", _("The lead photo needs alt text; add it to the photo first."))
     return media_id
 
 

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 from briefing.models.base import utcnow
 from briefing.rendering.markdown import clean_text
 from briefing.rendering.timefmt import is_valid_timezone
@@ -51,41 +53,51 @@ def text(
 ) -> str:
     value = clean_text(value).strip()
     if required and not value:
-        errors.add(field, "This field is required.")
+        errors.add(field, _("This field is required."))
     elif len(value) > max_length:
-        errors.add(field, f"Must be at most {max_length:,} characters (got {len(value):,}).")
+        errors.add(
+            field,
+            _(
+                "Must be at most %(max)s characters (got %(got)s).",
+                max=format(max_length, ","),
+                got=format(len(value), ","),
+            ),
+        )
     return value
 
 
 def slug(errors: Collector, field: str, value: str, *, max_length: int = 80) -> str:
     value = value.strip()
     if not value:
-        errors.add(field, "This field is required.")
+        errors.add(field, _("This field is required."))
     elif len(value) > max_length:
-        errors.add(field, f"Must be at most {max_length} characters.")
+        errors.add(field, _("Must be at most %(max)s characters.", max=max_length))
     elif not SLUG_RE.match(value):
-        errors.add(field, "Use lowercase letters, digits and single hyphens only.")
+        errors.add(field, _("Use lowercase letters, digits and single hyphens only."))
     return value
 
 
 def timezone(errors: Collector, field: str, value: str) -> str:
     if not is_valid_timezone(value):
-        errors.add(field, f"Unknown timezone {value!r}: use an IANA name like Europe/Kyiv.")
+        errors.add(
+            field,
+            _("Unknown timezone %(zone)s: use an IANA name like Europe/Kyiv.", zone=repr(value)),
+        )
     return value
 
 
 def language(errors: Collector, field: str, value: str) -> str:
     if not LANGUAGE_RE.match(value) or len(value) > 35:
-        errors.add(field, "Use a BCP 47 language tag such as en or en-GB.")
+        errors.add(field, _("Use a BCP 47 language tag such as en or en-GB."))
     return value
 
 
 def web_url(errors: Collector, field: str, value: str) -> str:
     value = value.strip()
     if not _is_web_url(value):
-        errors.add(field, "Must be an http or https URL.")
+        errors.add(field, _("Must be an http or https URL."))
     elif len(value) > 500:
-        errors.add(field, "Must be at most 500 characters.")
+        errors.add(field, _("Must be at most %(max)s characters.", max=500))
     return value
 
 
@@ -102,12 +114,12 @@ def _is_web_url(value: str) -> bool:
 
 def moment(errors: Collector, field: str, value: datetime, *, allow_future: bool) -> datetime:
     if value.tzinfo is None:
-        errors.add(field, "Give a time with its UTC offset.")
+        errors.add(field, _("Give a time with its UTC offset."))
         return value
     # A few minutes of clock skew are tolerated for "now".
     latest = utcnow() + (timedelta(days=366) if allow_future else timedelta(minutes=5))
     if value < EARLIEST or value > latest:
-        errors.add(field, "This time is out of range.")
+        errors.add(field, _("This time is out of range."))
     return value
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from briefing.extensions import db
@@ -46,7 +47,9 @@ class KeyReused(Invalid):
     """The key was already used, by this user, for a different request."""
 
     def __init__(self) -> None:
-        super().__init__([FieldError(FIELD, "This key was already used for a different request.")])
+        super().__init__(
+            [FieldError(FIELD, _("This key was already used for a different request."))]
+        )
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ class Idempotency:
     ) -> Idempotency:
         """Check the key and fingerprint what the request asks for."""
         if not key or len(key) > KEY_MAX or not key.isprintable():
-            raise Invalid.field(FIELD, f"Must be 1 to {KEY_MAX} printable characters.")
+            raise Invalid.field(FIELD, _("Must be 1 to %(max)s printable characters.", max=KEY_MAX))
         canonical = json.dumps([method, path, payload], sort_keys=True, separators=(",", ":"))
         return cls(key, hashlib.sha256(canonical.encode()).hexdigest(), ttl)
 

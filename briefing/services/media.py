@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from briefing.extensions import db
@@ -88,14 +90,14 @@ def upload_media(
 ) -> Media:
     """Store a photo: decoded by its bytes, upright, without metadata, with its variants.
     `max_bytes` is the app's MEDIA_MAX_BYTES."""
-    require_role(actor, Role.CONTRIBUTOR, "upload photos")
+    require_role(actor, Role.CONTRIBUTOR, _l("upload photos"))
     errors = checks.Collector()
     alt, caption, credit = _words(errors, alt, caption, credit)
     errors.raise_if_any()
     if len(data) > max_bytes:
         raise too_large(max_bytes)
     if not data:
-        raise Invalid.field("file", "The file is empty.")
+        raise Invalid.field("file", _("The file is empty."))
     try:
         processed = images.process(data)
     except images.NotAnImage as error:
@@ -111,8 +113,10 @@ def upload_media(
             except OSError as error:
                 log.error("media store refused %s: %s", rendition.filename, error)
                 raise StoreUnavailable(
-                    "The photo could not be stored: the media store is full or not writable. "
-                    "Nothing was saved; try again once an operator has made room."
+                    _(
+                        "The photo could not be stored: the media store is full or not "
+                        "writable. Nothing was saved; try again once an operator has made room."
+                    )
                 ) from None
             if stored:
                 written.append(rendition.filename)
@@ -180,8 +184,11 @@ def change_media(
         if body_errors.errors:
             raise Invalid.field(
                 "alt",
-                f"Update {update.id} shows this photo without alt text of its own; "
-                "a published photo needs alt text.",
+                _(
+                    "Update %(id)s shows this photo without alt text of its own; "
+                    "a published photo needs alt text.",
+                    id=update.id,
+                ),
             )
         update.body_html, update.body_text = rendered.html, rendered.text
         # What the update shows changed: its version moves, so caches keyed by it (the
@@ -201,10 +208,12 @@ def change_media(
 def delete_media(item: Media, *, actor: User, storage: MediaStorage) -> None:
     """Delete a photo no update or briefing shows; its files go once no other upload of the
     same picture needs them."""
-    require_role(actor, Role.EDITOR, "delete photos")
+    require_role(actor, Role.EDITOR, _l("delete photos"))
     users: list[Update | Briefing] = [*updates_showing(item), *briefings_led_by(item)]
     if users:
-        raise InUse(f"Photo {item.id} is still shown; take it out of these first.", users=users)
+        raise InUse(
+            _("Photo %(id)s is still shown; take it out of these first.", id=item.id), users=users
+        )
     # Retracted updates keep their text, which may name the photo; they show it to no one.
     for link in db.session.scalars(select(UpdateMedia).where(UpdateMedia.media_id == item.id)):
         db.session.delete(link)
@@ -242,7 +251,10 @@ def render_body(errors: checks.Collector, body: str, *, publishing: bool) -> Ren
             continue  # another site's image: it stays a link
         item = found.get(names[ref.url])
         if item is None:
-            errors.add("body", f"No uploaded photo has the address {ref.url}; upload it first.")
+            errors.add(
+                "body",
+                _("No uploaded photo has the address %(url)s; upload it first.", url=ref.url),
+            )
             continue
         photos[ref.url] = photo_of(item)
         if not ref.alone:
@@ -252,8 +264,11 @@ def render_body(errors: checks.Collector, body: str, *, publishing: bool) -> Ren
         if publishing and not (ref.alt.strip() or item.alt):
             errors.add(
                 "body",
-                f"The photo {ref.url} needs alt text before it is published: describe it "
-                "between the image's square brackets, or in the photo's alt text.",
+                _(
+                    "The photo %(url)s needs alt text before it is published: describe it "
+                    "between the image's square brackets, or in the photo's alt text.",
+                    url=ref.url,
+                ),
             )
     html = render_markdown(body, photos)
     return RenderedBody(html, html_to_text(html), shown)
@@ -305,7 +320,7 @@ def media_by_id(media_id: int) -> Media:
     # Beyond any stored id, and what PostgreSQL's integer accepts.
     item = db.session.get(Media, media_id) if 0 < media_id <= INTEGER_MAX else None
     if item is None:
-        raise NotFound(f"No photo {media_id}.")
+        raise NotFound(_("No photo %(id)s.", id=media_id))
     return item
 
 
@@ -340,11 +355,18 @@ def _words(errors: checks.Collector, alt: str, caption: str, credit: str) -> tup
 
 def _require_may_change(actor: User, item: Media) -> None:
     """Editors may change any photo's words; contributors those of their own uploads."""
-    require_role(actor, Role.CONTRIBUTOR, "change photos")
+    require_role(actor, Role.CONTRIBUTOR, _l("change photos"))
     if not actor.can(Role.EDITOR) and item.uploader_id != actor.id:
-        raise Forbidden("Contributors may only change photos they uploaded.")
+        raise Forbidden(_("Contributors may only change photos they uploaded."))
 
 
 def too_large(limit: int) -> TooLarge:
     """The refusal of a file over MEDIA_MAX_BYTES (`limit`), whoever notices it first."""
-    return TooLarge([FieldError("file", f"The file is over the limit of {limit / 2**20:g} MiB.")])
+    return TooLarge(
+        [
+            FieldError(
+                "file",
+                _("The file is over the limit of %(mib)s MiB.", mib=format(limit / 2**20, "g")),
+            )
+        ]
+    )

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from briefing.models import Role, Update, UpdateStatus, User
 from briefing.services.errors import Forbidden
 
@@ -29,9 +33,25 @@ OPERATOR = Operator()
 Actor = User | Operator
 
 
-def require_role(actor: Actor, role: Role, action: str) -> None:
+# Lazy, like the actions the verbs name: read in the language of whoever is refused.
+ROLE_NAMES = {
+    Role.CONTRIBUTOR: _l("contributor"),
+    Role.EDITOR: _l("editor"),
+    Role.ADMIN: _l("admin"),
+}
+
+
+def require_role(actor: Actor, role: Role, action: LazyString) -> None:
+    """`action` is what the verb does, as it reads after "may not" ("create accounts")."""
     if not actor.can(role):
-        raise Forbidden(f"Your role ({actor.role.value}) may not {action}; it needs {role.value}.")
+        raise Forbidden(
+            _(
+                "Your role (%(role)s) may not %(action)s; it needs %(needed)s.",
+                role=ROLE_NAMES[actor.role],
+                action=action,
+                needed=ROLE_NAMES[role],
+            )
+        )
 
 
 def require_may_touch(actor: User, update: Update) -> None:
@@ -40,7 +60,7 @@ def require_may_touch(actor: User, update: Update) -> None:
         return
     if update.author_id == actor.id and update.status == UpdateStatus.DRAFT and actor.active:
         return
-    raise Forbidden("Contributors may only change their own drafts.")
+    raise Forbidden(_("Contributors may only change their own drafts."))
 
 
 def sees_drafts(actor: User) -> bool:

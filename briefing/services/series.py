@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select
 
 from briefing.extensions import db
@@ -42,7 +44,7 @@ def create_series(
     description: str = "",
     idempotency: Idempotency | None = None,
 ) -> Series:
-    require_role(actor, Role.EDITOR, "create series")
+    require_role(actor, Role.EDITOR, _l("create series"))
     errors = checks.Collector()
     title = checks.line(errors, "title", title, max_length=TITLE_MAX, required=True)
     if slug is None or not slug.strip():
@@ -50,7 +52,7 @@ def create_series(
     else:
         slug = checks.slug(errors, "slug", slug)
         if not errors.errors and _slug_taken(slug):
-            errors.add("slug", f"The slug {slug!r} is already in use.")
+            errors.add("slug", _("The slug %(slug)s is already in use.", slug=repr(slug)))
     description = checks.line(errors, "description", description, max_length=DESCRIPTION_MAX)
     errors.raise_if_any()
     now = utcnow()
@@ -74,7 +76,7 @@ def create_series(
 def change_series(
     series: Series, *, actor: Actor, title: str = UNSET, description: str = UNSET
 ) -> Series:
-    require_role(actor, Role.EDITOR, "change series")
+    require_role(actor, Role.EDITOR, _l("change series"))
     errors = checks.Collector()
     values: dict[str, Any] = {}
     if title is not UNSET:
@@ -102,7 +104,7 @@ def series_field(errors: checks.Collector, field: str, slug: str | None) -> int 
         return None
     series_id = db.session.scalar(select(Series.id).where(Series.slug == slug))
     if series_id is None:
-        errors.add(field, f"No series {slug!r}.")
+        errors.add(field, _("No series %(slug)s.", slug=repr(slug)))
     return series_id
 
 
@@ -123,7 +125,7 @@ def lineup_moved(briefing: Briefing, changed: set[str], *, was_in: int | None) -
 def series_by_slug(slug: str) -> Series:
     series = db.session.scalar(select(Series).where(Series.slug == slug))
     if series is None:
-        raise NotFound(f"No series {slug!r}.")
+        raise NotFound(_("No series %(slug)s.", slug=repr(slug)))
     return series
 
 
@@ -206,7 +208,7 @@ def series_version(slug: str) -> SeriesVersion:
     with db.engine.connect() as connection:
         row = connection.execute(_VERSION, {"slug": slug}).one_or_none()
     if row is None:
-        raise NotFound(f"No series {slug!r}.")
+        raise NotFound(_("No series %(slug)s.", slug=repr(slug)))
     return SeriesVersion(*row)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from briefing.extensions import db
@@ -33,7 +35,7 @@ DEFAULT_SOURCES = (
 @verb
 def seed_default_sources(*, actor: Actor) -> int:
     """Add the default agencies that are missing; returns how many were added."""
-    require_role(actor, Role.ADMIN, "add sources")
+    require_role(actor, Role.ADMIN, _l("add sources"))
     existing = set(db.session.scalars(select(Source.slug)))
     added = 0
     for slug, name, url in DEFAULT_SOURCES:
@@ -49,13 +51,13 @@ def create_source(
     *, actor: Actor, slug: str, name: str, url: str, idempotency: Idempotency | None = None
 ) -> Source:
     """A new source; with `idempotency`, its key is stored with it (services/idempotency.py)."""
-    require_role(actor, Role.ADMIN, "add sources")
+    require_role(actor, Role.ADMIN, _l("add sources"))
     errors = checks.Collector()
     slug = checks.slug(errors, "slug", slug, max_length=64)
     name = checks.line(errors, "name", name, max_length=120, required=True)
     url = checks.web_url(errors, "url", url)
     if not errors.errors and source_by_slug_or_none(slug) is not None:
-        errors.add("slug", f"A source with slug {slug!r} already exists.")
+        errors.add("slug", _("A source with slug %(slug)s already exists.", slug=repr(slug)))
     errors.raise_if_any()
     source = Source(slug=slug, name=name, url=url)
     db.session.add(source)
@@ -67,7 +69,7 @@ def create_source(
 @verb
 def change_source(source: Source, *, actor: Actor, name: str, url: str) -> Source:
     """Rename or re-point a source; its slug stays, since updates and feeds refer to it."""
-    require_role(actor, Role.ADMIN, "change sources")
+    require_role(actor, Role.ADMIN, _l("change sources"))
     errors = checks.Collector()
     name = checks.line(errors, "name", name, max_length=120, required=True)
     url = checks.web_url(errors, "url", url)
@@ -90,7 +92,7 @@ def source_by_slug_or_none(slug: str) -> Source | None:
 def source_by_slug(slug: str) -> Source:
     source = source_by_slug_or_none(slug)
     if source is None:
-        raise NotFound(f"No source with slug {slug!r}.")
+        raise NotFound(_("No source with slug %(slug)s.", slug=repr(slug)))
     return source
 
 

@@ -12,6 +12,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any, Generic, NamedTuple, Protocol, TypeAlias, TypeVar, TypeVarTuple
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -79,21 +80,25 @@ def briefing_by_slug(slug: str, *, public: bool = True) -> Briefing:
     """The briefing with this slug; drafts count as missing for readers."""
     briefing = db.session.scalar(_BY_SLUG, {"slug": slug})
     if briefing is None or (public and not briefing.is_public):
-        raise NotFound(f"No briefing {slug!r}.")
+        raise NotFound(_("No briefing %(slug)s.", slug=repr(slug)))
     return briefing
 
 
 def update_in(briefing: Briefing, update_id: int, *, public: bool = True) -> Update:
     """An update of this briefing; for readers, only published ones exist."""
     if not 0 < update_id <= INTEGER_MAX:  # beyond any stored id, and what databases accept
-        raise NotFound(f"No update {update_id} in briefing {briefing.slug!r}.")
+        raise NotFound(
+            _("No update %(id)s in briefing %(slug)s.", id=update_id, slug=repr(briefing.slug))
+        )
     item = db.session.scalar(
         select(Update)
         .where(Update.id == update_id, Update.briefing_id == briefing.id)
         .options(*eager_loads())
     )
     if item is None or (public and item.status != UpdateStatus.PUBLISHED):
-        raise NotFound(f"No update {update_id} in briefing {briefing.slug!r}.")
+        raise NotFound(
+            _("No update %(id)s in briefing %(slug)s.", id=update_id, slug=repr(briefing.slug))
+        )
     return item
 
 
@@ -138,7 +143,7 @@ def decode_cursor(cursor: str, field: str = "before") -> tuple[datetime, int]:
         if not 0 <= item_id <= INTEGER_MAX + 1:
             raise ValueError(item_id)
     except (ValueError, OverflowError, OSError):
-        raise Invalid.field(field, "Not a valid page cursor.") from None
+        raise Invalid.field(field, _("Not a valid page cursor.")) from None
     return moment, item_id
 
 
@@ -253,9 +258,9 @@ def _listed(statement: Listing, params: dict[str, Any]) -> list[Listed]:
     """The updates a `_listing` statement reads, in reading order."""
     listed = []
     rows = _plain(statement, params)
-    for _, group in groupby(rows, key=itemgetter(0)):  # a row per credited source, or one
+    for _id, group in groupby(rows, key=itemgetter(0)):  # a row per credited source, or one
         first, *more = group
-        update_id, version, pinned, key_event, published_at, byline, _ = first
+        update_id, version, pinned, key_event, published_at, byline, _source = first
         names = tuple(row[6] for row in (first, *more) if row[6] is not None)
         listed.append(Listed(update_id, version, pinned, key_event, published_at, names, byline))
     return listed

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Index, PrimaryKeyConstraint, Table, UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
-LOST_RACE = "This request conflicted with a simultaneous change; send it again."
+LOST_RACE = _l("This request conflicted with a simultaneous change; send it again.")
 # Constraints (named by the MetaData naming convention in extensions.py) that simultaneous
 # writes may both try to claim.
 RACES = frozenset(
@@ -55,7 +56,7 @@ def verb(function: Callable[P, R]) -> Callable[P, R]:
             db.session.rollback()
             name = violated_constraint(error)
             if name in RACES:
-                raise Collision(LOST_RACE, constraint=name) from error
+                raise Collision(str(LOST_RACE), constraint=name) from error
             log.error("%s broke constraint %s: %s", function.__name__, name, error.orig)
             raise
         except BaseException:

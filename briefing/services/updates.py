@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -72,9 +74,9 @@ def create_update(
     draft. With `idempotency`, its key is stored with the update (see
     services/idempotency.py)."""
     started = time.perf_counter()
-    require_role(actor, Role.CONTRIBUTOR, "write updates")
+    require_role(actor, Role.CONTRIBUTOR, _l("write updates"))
     if status != UpdateStatus.DRAFT or pinned:
-        require_role(actor, Role.EDITOR, "publish or pin updates")
+        require_role(actor, Role.EDITOR, _l("publish or pin updates"))
     errors = checks.Collector()
     item = _new_update(
         errors,
@@ -92,10 +94,10 @@ def create_update(
         if status == UpdateStatus.PUBLISHED:
             item.published_at = published_at
     if pinned and status == UpdateStatus.SCHEDULED:
-        errors.add("pinned", "Only a published update can be pinned; pin it once it is out.")
+        errors.add("pinned", _("Only a published update can be pinned; pin it once it is out."))
     item.publish_at = _publish_at(errors, status, publish_at)
     if briefing.status == BriefingStatus.ENDED:
-        errors.add("briefing", "This briefing has ended; reopen it to post new updates.")
+        errors.add("briefing", _("This briefing has ended; reopen it to post new updates."))
     errors.raise_if_any()
 
     db.session.add(item)
@@ -148,11 +150,11 @@ def edit_update(
     """
     require_may_touch(actor, item)
     if item.status == UpdateStatus.DELETED:
-        raise Invalid.field("status", "This update was retracted and can no longer be edited.")
+        raise Invalid.field("status", _("This update was retracted and can no longer be edited."))
     publishing = status is not UNSET and status != item.status
     scheduling = publish_at is not UNSET or UpdateStatus.SCHEDULED in (status, item.status)
     if (publishing or scheduling or pinned is not UNSET) and not actor.can(Role.EDITOR):
-        raise Forbidden("Only editors may publish, schedule or pin updates.")
+        raise Forbidden(_("Only editors may publish, schedule or pin updates."))
 
     errors = checks.Collector()
     text_changes: dict[str, Any] = {}
@@ -168,12 +170,15 @@ def edit_update(
     if status is not UNSET:
         _check_status(errors, status)
         if item.status == UpdateStatus.PUBLISHED and status != UpdateStatus.PUBLISHED:
-            errors.add("status", f"A published update cannot become {status}; retract it.")
+            errors.add(
+                "status",
+                _("A published update cannot become %(status)s; retract it.", status=status),
+            )
     if published_at is not UNSET:
         published_at = checks.moment(errors, "published_at", published_at, allow_future=False)
     final_status = status if publishing else item.status
     if pinned is True and final_status != UpdateStatus.PUBLISHED:
-        errors.add("pinned", "Only a published update can be pinned.")
+        errors.add("pinned", _("Only a published update can be pinned."))
     if publish_at is UNSET and final_status == item.status == UpdateStatus.SCHEDULED:
         new_publish_at = item.publish_at  # an edit of the text keeps its time
     else:
@@ -256,7 +261,7 @@ def retract_update(item: Update, *, actor: User) -> Update:
     """Soft delete: readers and feeds stop showing it; the row and its history stay."""
     require_may_touch(actor, item)
     if item.status == UpdateStatus.PUBLISHED:
-        require_role(actor, Role.EDITOR, "retract published updates")
+        require_role(actor, Role.EDITOR, _l("retract published updates"))
     if item.status == UpdateStatus.DELETED:
         return item
     was_public = item.status == UpdateStatus.PUBLISHED
@@ -285,11 +290,11 @@ class Pinned:
 @verb
 def set_pinned(item: Update, *, actor: User, pinned: bool) -> Pinned:
     """Pin (unpinning whichever update held the slot) or unpin. Needs no version."""
-    require_role(actor, Role.EDITOR, "pin updates")
+    require_role(actor, Role.EDITOR, _l("pin updates"))
     if pinned == item.pinned:
         return Pinned(item)
     if pinned and item.status != UpdateStatus.PUBLISHED:
-        raise Invalid.field("pinned", "Only a published update can be pinned.")
+        raise Invalid.field("pinned", _("Only a published update can be pinned."))
     displaced = _set_pin(item.briefing, item, pinned)
     db.session.commit()
     return Pinned(item, displaced)
@@ -298,7 +303,7 @@ def set_pinned(item: Update, *, actor: User, pinned: bool) -> Pinned:
 @verb
 def set_key_event(item: Update, *, actor: User, key_event: bool) -> Update:
     """Mark or unmark a key event. Needs no version: it touches no text."""
-    require_role(actor, Role.EDITOR, "mark key events")
+    require_role(actor, Role.EDITOR, _l("mark key events"))
     if key_event == item.key_event:
         return item
     item.key_event = key_event
@@ -375,8 +380,13 @@ def _claim_version(item: Update, version: int) -> None:
         db.session.rollback()
         db.session.refresh(item)
         raise Conflict(
-            f"Update {item.id} is at version {item.version}; your edit was based on "
-            f"version {version}.",
+            _(
+                "Update %(id)s is at version %(current)s; your edit was based on "
+                "version %(version)s.",
+                id=item.id,
+                current=item.version,
+                version=version,
+            ),
             current=item,
         )
     set_committed_value(item, "version", version + 1)
@@ -446,7 +456,7 @@ def _new_update(
 
 def _check_status(errors: checks.Collector, status: UpdateStatus) -> None:
     if status not in SETTABLE_STATUSES:
-        errors.add("status", "Must be draft, scheduled or published.")
+        errors.add("status", _("Must be draft, scheduled or published."))
 
 
 def _publish_at(
@@ -455,19 +465,19 @@ def _publish_at(
     """The time a scheduled update goes out: required for one, refused for any other."""
     if status != UpdateStatus.SCHEDULED:
         if publish_at is not None:
-            errors.add("publish_at", "Only a scheduled update has a publication time.")
+            errors.add("publish_at", _("Only a scheduled update has a publication time."))
         return None
     if publish_at is None:
-        errors.add("publish_at", "Give the time to publish a scheduled update.")
+        errors.add("publish_at", _("Give the time to publish a scheduled update."))
         return None
     if publish_at.tzinfo is None:
-        errors.add("publish_at", "Give a time with its UTC offset.")
+        errors.add("publish_at", _("Give a time with its UTC offset."))
         return None
     now = utcnow()
     if publish_at <= now:
-        errors.add("publish_at", "This time has passed; give a time in the future.")
+        errors.add("publish_at", _("This time has passed; give a time in the future."))
     elif publish_at > now + SCHEDULE_AHEAD:
-        errors.add("publish_at", "Schedule at most a year ahead.")
+        errors.add("publish_at", _("Schedule at most a year ahead."))
     return publish_at
 
 
@@ -482,14 +492,14 @@ def _sources(errors: checks.Collector, slugs: Sequence[str]) -> list[Source]:
     """Resolve slugs to sources, in the order given, refusing unknown ones by name."""
     wanted = list(dict.fromkeys(s.strip().lower() for s in slugs))
     if len(wanted) > MAX_SOURCES:
-        errors.add("sources", f"At most {MAX_SOURCES} sources.")
+        errors.add("sources", _("At most %(count)s sources.", count=MAX_SOURCES))
         return []
     if not wanted:
         return []
     found = {s.slug: s for s in db.session.scalars(select(Source).where(Source.slug.in_(wanted)))}
     unknown = [slug for slug in wanted if slug not in found]
     if unknown:
-        errors.add("sources", "Unknown source: " + ", ".join(unknown) + ".")
+        errors.add("sources", _("Unknown source: %(slugs)s.", slugs=", ".join(unknown)))
     return [found[slug] for slug in wanted if slug in found]
 
 

@@ -6,6 +6,9 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -45,13 +48,13 @@ def create_user(
 ) -> User:
     """Create an account (admins only). `password_hash_method` is the app's
     PASSWORD_HASH_METHOD, as werkzeug names it."""
-    require_role(actor, Role.ADMIN, "create accounts")
+    require_role(actor, Role.ADMIN, _l("create accounts"))
     errors = checks.Collector()
     email = normalize_email(email)
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
-        errors.add("email", "Enter a valid email address.")
+        errors.add("email", _("Enter a valid email address."))
     elif user_by_email(email) is not None:
-        errors.add("email", "An account with this email already exists.")
+        errors.add("email", _("An account with this email already exists."))
     display_name = checks.line(errors, "display_name", display_name, max_length=120, required=True)
     _check_password(errors, "password", password)
     errors.raise_if_any()
@@ -69,9 +72,9 @@ def create_user(
 
 def _check_password(errors: checks.Collector, field: str, password: str) -> None:
     if len(password) < PASSWORD_MIN:
-        errors.add(field, f"Use at least {PASSWORD_MIN} characters.")
+        errors.add(field, _("Use at least %(count)s characters.", count=PASSWORD_MIN))
     elif len(password) > PASSWORD_MAX:
-        errors.add(field, f"Use at most {PASSWORD_MAX} characters.")
+        errors.add(field, _("Use at most %(count)s characters.", count=PASSWORD_MAX))
 
 
 @verb
@@ -87,13 +90,13 @@ def change_own_password(
     carry a digest of the password hash (web/editor/auth.py), so every other session of
     the user ends; the door re-signs the one that asked."""
     if not isinstance(actor, User) or actor.id != user.id:
-        raise Forbidden("Only the account's owner may change its password this way.")
+        raise Forbidden(_("Only the account's owner may change its password this way."))
     errors = checks.Collector()
     if not check_password_hash(user.password_hash, current_password):
-        errors.add("current_password", "This is not your current password.")
+        errors.add("current_password", _("This is not your current password."))
     _check_password(errors, "password", new_password)
     if not errors.errors and new_password == current_password:
-        errors.add("password", "Choose a password other than the current one.")
+        errors.add("password", _("Choose a password other than the current one."))
     errors.raise_if_any()
     user.password_hash = generate_password_hash(new_password, method=password_hash_method)
     db.session.commit()
@@ -104,7 +107,7 @@ def change_own_password(
 def set_password(user: User, *, actor: Actor, password: str, password_hash_method: str) -> User:
     """An admin (or the operator at the command line) gives `user` a new password, for
     instance when they forgot theirs; every session of the user ends."""
-    require_role(actor, Role.ADMIN, "set other people's passwords")
+    require_role(actor, Role.ADMIN, _l("set other people's passwords"))
     errors = checks.Collector()
     _check_password(errors, "password", password)
     errors.raise_if_any()
@@ -131,7 +134,7 @@ def user_by_email(email: str) -> User | None:
 def user_by_email_or_404(email: str) -> User:
     user = user_by_email(email)
     if user is None:
-        raise NotFound(f"No user with email {email!r}.")
+        raise NotFound(_("No user with email %(email)s.", email=repr(email)))
     return user
 
 
@@ -143,7 +146,7 @@ def hash_token(token: str) -> str:
 def create_token(user: User, *, actor: Actor, name: str) -> tuple[ApiToken, str]:
     """A new bearer token for `user` (admins only); the plain token is returned once and
     never stored."""
-    require_role(actor, Role.ADMIN, "create API tokens")
+    require_role(actor, Role.ADMIN, _l("create API tokens"))
     errors = checks.Collector()
     name = checks.line(errors, "name", name, max_length=120, required=True)
     errors.raise_if_any()
@@ -168,7 +171,7 @@ def user_for_token(plain: str) -> User | None:
 
 @verb
 def revoke_token(token: ApiToken, *, actor: Actor) -> None:
-    require_role(actor, Role.ADMIN, "revoke API tokens")
+    require_role(actor, Role.ADMIN, _l("revoke API tokens"))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.commit()
@@ -176,11 +179,11 @@ def revoke_token(token: ApiToken, *, actor: Actor) -> None:
 
 @verb
 def change_user_role(user: User, *, actor: User, role: Role) -> User:
-    require_role(actor, Role.ADMIN, "change roles")
+    require_role(actor, Role.ADMIN, _l("change roles"))
     if user.role == role:
         return user
     if user.role == Role.ADMIN:
-        _keep_an_admin(user, actor, "change your own role")
+        _keep_an_admin(user, actor, _l("change your own role"))
     user.role = role
     db.session.commit()
     return user
@@ -189,11 +192,11 @@ def change_user_role(user: User, *, actor: User, role: Role) -> User:
 @verb
 def set_user_active(user: User, *, actor: User, active: bool) -> User:
     """Deactivate (the account can no longer sign in or use its tokens) or reactivate."""
-    require_role(actor, Role.ADMIN, "deactivate accounts")
+    require_role(actor, Role.ADMIN, _l("deactivate accounts"))
     if user.active == active:
         return user
     if not active:
-        _keep_an_admin(user, actor, "deactivate your own account")
+        _keep_an_admin(user, actor, _l("deactivate your own account"))
     user.active = active
     db.session.commit()
     return user
@@ -203,23 +206,25 @@ def set_user_active(user: User, *, actor: User, active: bool) -> User:
 def set_user_language(user: User, *, actor: User, language: str | None) -> User:
     """The console's language for `user`: a shipped one, or None to follow the browser."""
     if actor.id != user.id:
-        require_role(actor, Role.ADMIN, "change another user's language")
+        require_role(actor, Role.ADMIN, _l("change another user's language"))
     if language is not None and language not in languages.SHIPPED:
-        raise Invalid.field("language", f"Choose one of {', '.join(languages.SHIPPED)}.")
+        raise Invalid.field(
+            "language", _("Choose one of %(choices)s.", choices=", ".join(languages.SHIPPED))
+        )
     user.language = language
     db.session.commit()
     return user
 
 
-def _keep_an_admin(user: User, actor: User, action: str) -> None:
+def _keep_an_admin(user: User, actor: User, action: LazyString) -> None:
     """Nobody may lock themselves out, and the last active admin stays an admin."""
     if user.id == actor.id:
-        raise Invalid.field("user", f"You cannot {action}; ask another admin.")
+        raise Invalid.field("user", _("You cannot %(action)s; ask another admin.", action=action))
     admins = db.session.scalar(
         select(func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True))
     )
     if user.active and user.role == Role.ADMIN and (admins or 0) <= 1:
-        raise Invalid.field("user", "This is the last active admin.")
+        raise Invalid.field("user", _("This is the last active admin."))
 
 
 def all_users() -> list[User]:
@@ -229,7 +234,7 @@ def all_users() -> list[User]:
 def user_by_id(user_id: int) -> User:
     user = db.session.get(User, user_id) if 0 < user_id <= INTEGER_MAX else None
     if user is None:
-        raise NotFound(f"No user {user_id}.")
+        raise NotFound(_("No user %(id)s.", id=user_id))
     return user
 
 
@@ -247,5 +252,5 @@ def all_tokens() -> list[ApiToken]:
 def token_by_id(token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id) if 0 < token_id <= INTEGER_MAX else None
     if token is None:
-        raise NotFound(f"No API token {token_id}.")
+        raise NotFound(_("No API token %(id)s.", id=token_id))
     return token

@@ -62,6 +62,20 @@ TITLES = {
 }
 UNAVAILABLE = _l("The service is briefly unavailable; try again in a few seconds.")
 FAILED = _l("Something went wrong on our side; it has been logged.")
+# What an HTML page says of an HTTP error that carries only Werkzeug's English description
+# (the API's problem+json keeps that description: it is for machines).
+DESCRIPTIONS = {
+    400: _l("The browser sent a request this site could not understand."),
+    401: _l("Log in to see this page."),
+    403: _l("You do not have permission to see this page."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("What was sent is larger than this site accepts."),
+    415: _l("This site does not accept that kind of file."),
+    422: _l("What was sent could not be used; check it and send it again."),
+    429: _l("Too many requests in a short time; wait a moment and try again."),
+    500: FAILED,
+    503: UNAVAILABLE,
+}
 # Seconds a client is asked to wait when the database is away (a restart, a failover).
 RETRY_AFTER = 5
 CSRF_EXPIRED = _l(
@@ -136,7 +150,12 @@ def init_app(app: Flask) -> None:
         detail = error.description or TITLES.get(status, "Error")
         if isinstance(error, CSRFError):
             detail = CSRF_EXPIRED
-        response = problem(status, detail) if wants_problem_json() else _page(status, detail)
+        if wants_problem_json():
+            response = problem(status, detail)
+        else:
+            if error.description == type(error).description and status in DESCRIPTIONS:
+                detail = DESCRIPTIONS[status]
+            response = _page(status, detail)
         # Keep headers such as Allow (405) or WWW-Authenticate (401).
         for name, value in error.get_headers():
             if name.lower() != "content-type":

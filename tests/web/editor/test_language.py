@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from briefing.extensions import db
 from briefing.services import briefings as briefing_service
+from briefing.services import users as user_service
+from tests.web.editor.conftest import parse, texts
 
 
 def heading(doc):
@@ -77,3 +79,38 @@ def test_an_arabic_briefing_is_written_right_to_left_in_an_english_console(desk,
         assert (field.get("lang"), field.get("dir")) == ("ar", "rtl")
     preview = doc.xpath("//div[@data-preview-body]")[0]
     assert (preview.get("lang"), preview.get("dir")) == ("ar", "rtl")
+
+
+def test_a_services_field_error_speaks_the_editors_language_and_the_api_stays_english(
+    desk, client, briefing, editor, make_token
+):
+    user_service.set_user_language(editor, actor=editor, language="uk")
+    too_long = {"body": "Text", "headline": "x" * 201}
+    response = desk.submit(
+        "/editor/briefings/war",
+        too_long,
+        form="//form[@id='composer']",
+        button=("action", "publish"),
+    )
+    assert response.status_code == 422
+    [error] = texts(parse(response), "//form[@id='composer']//p[@data-error-for='headline']")
+    assert error == "Щонайбільше 200 символів (зараз 201)."
+    # The same rule through the API, for the same person, in English.
+    answer = client.post(
+        "/api/v1/briefings/war/updates",
+        json=too_long,
+        headers={"Authorization": f"Bearer {make_token(editor)}", "Accept-Language": "uk"},
+    )
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"] == [
+        {"field": "headline", "message": "Must be at most 200 characters (got 201)."}
+    ]
+
+
+def test_an_error_page_of_the_console_is_translated(desk, editor):
+    user_service.set_user_language(editor, actor=editor, language="uk")
+    response = desk.get("/editor/language")  # a form's address: it only takes POST
+    assert response.status_code == 405
+    doc = parse(response)
+    assert texts(doc, "//h1") == ["Метод не дозволено"]
+    assert texts(doc, "//p[@class='error-page__detail']") == ["Ця адреса не приймає такого запиту."]
