@@ -433,9 +433,10 @@ function setUpComposer(form) {
     } else if (button?.dataset.suggest) {
       picker?.add(button.dataset.suggest.split(" "));
     } else if (button?.dataset.credit) {
-      // "Credit Reuters and publish": picked here first, so the picker shows the credit.
+      // "Credit Reuters and publish" (or schedule): picked here first, so the picker
+      // shows the credit.
       picker?.add(button.dataset.credit.split(" "));
-      post("publish", button);
+      post(button.dataset.answer || "publish", button);
     } else {
       post(action, button);
     }

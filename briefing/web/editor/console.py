@@ -91,11 +91,12 @@ def compose(slug: str) -> Any:
     if action.startswith("credit:"):  # "Credit Reuters and publish", without JavaScript
         form.sources.choices = source_choices(all_sources(), [])
         values["sources"] = _credit_too(form, action)
-        action = "publish"
-    elif action == "publish":
+        # What the question was asked before: publishing, or scheduling.
+        action = "schedule" if request.form.get("credit_answer") == "schedule" else "publish"
+    elif action in ("publish", "schedule"):
         unasked = _uncredited(values)
         if unasked:
-            question = _credit_question(unasked, answer="publish")
+            question = _credit_question(unasked, answer=action)
             if wants_json():
                 return _asked(briefing, question, idempotency_key=form.idempotency_key.data)
             return _console_page(briefing, form, credit_check=question)

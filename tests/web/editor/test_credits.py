@@ -5,11 +5,12 @@ Plain forms here (as a browser without JavaScript sends them) and the script's J
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import lxml.html
 
 from briefing.models import UpdateStatus
-from briefing.services import timeline
+from briefing.services import newsroom, timeline
 from tests.web.editor.conftest import parse, texts
 
 CONSOLE = "/editor/briefings/war"
@@ -235,3 +236,31 @@ def test_the_script_gets_the_publish_question_as_a_form_of_its_own(desk, briefin
     plain = make_update(briefing, status=UpdateStatus.DRAFT, body="Calm.", sources=["ap"])
     done = desk.post(f"{CONSOLE}/updates/{plain.id}/publish", {"version": "1"}, json=True)
     assert done.get_json()["message"] == "Published."
+
+
+def test_scheduling_text_that_names_an_uncredited_agency_asks_once_then_schedules(desk, briefing):
+    later = datetime.now(ZoneInfo(briefing.timezone)) + timedelta(days=1)
+    when = {"publish_date": later.date().isoformat(), "publish_time": later.strftime("%H:%M")}
+    fields = {"body": "Reuters reported the talks will resume.", "sources": ["afp"], **when}
+    response = desk.submit(CONSOLE, fields, form=COMPOSER, button=("action", "schedule"))
+    assert response.status_code == 200
+    assert newsroom.scheduled(briefing) == []
+    doc = parse(response)
+    assert "Credit Reuters?" in texts(doc, f"{COMPOSER}//div[@data-credit-check]")[0]
+    [credit, without] = doc.xpath(f"{COMPOSER}//div[@data-credit-check]//button")
+    assert credit.text_content().strip() == "Credit Reuters and schedule"
+    assert without.get("value") == "schedule"
+
+    # "Credit Reuters and schedule": scheduled, not published, crediting both.
+    desk.submit(CONSOLE, {}, form=COMPOSER, page=doc, button=("action", credit.get("value")))
+    [scheduled] = newsroom.scheduled(briefing)
+    assert [s.slug for s in scheduled.sources] == ["afp", "reuters"]
+    assert credits(briefing) == []
+
+    # "Schedule without crediting": scheduled as it is, asked only once.
+    doc = parse(desk.submit(CONSOLE, fields, form=COMPOSER, button=("action", "schedule")))
+    desk.submit(CONSOLE, {}, form=COMPOSER, page=doc, button=("action", "schedule"))
+    assert [[s.slug for s in u.sources] for u in newsroom.scheduled(briefing)] == [
+        ["afp", "reuters"],
+        ["afp"],
+    ]
