@@ -75,29 +75,43 @@ def create_briefing(
     series_id = series_field(errors, "series", series)
     errors.raise_if_any()
 
-    now = utcnow()
-    briefing = Briefing(
+    briefing = _add_briefing(
         slug=slug,
         title=title,
         standfirst=standfirst,
         summary=summary,
-        summary_html=render_markdown(summary),
         status=status,
         timezone=timezone,
         language=language,
-        opened_at=(opened_at or now) if status == BriefingStatus.LIVE else None,
+        opened_at=opened_at,
         lead_media_id=lead_media,
         series_id=series_id,
+    )
+    remember(idempotency, actor, briefing)
+    db.session.commit()
+    return briefing
+
+
+def _add_briefing(
+    *, summary: str, status: BriefingStatus, opened_at: datetime | None, **fields: Any
+) -> Briefing:
+    """A new briefing and its first change-log row, in the caller's transaction; a live one
+    starts its coverage now, or at `opened_at`."""
+    now = utcnow()
+    briefing = Briefing(
+        summary=summary,
+        summary_html=render_markdown(summary),
+        status=status,
+        opened_at=(opened_at or now) if status == BriefingStatus.LIVE else None,
         created_at=now,
         version=0,
         changed_at=now,
+        **fields,
     )
     db.session.add(briefing)
     db.session.flush()
     record_change(briefing, ChangeKind.BRIEFING_CHANGED)
     lineup_moved(briefing, {"series_id"}, was_in=None)
-    remember(idempotency, actor, briefing)
-    db.session.commit()
     return briefing
 
 
@@ -198,27 +212,17 @@ def next_edition(series: Series, *, actor: Actor, title: str | None = None) -> B
 
     if previous is not None and previous.status == BriefingStatus.LIVE:
         _apply(previous, {"status": BriefingStatus.ENDED})
-    summary = previous.summary if previous else ""
-    now = utcnow()
-    briefing = Briefing(
+    briefing = _add_briefing(
         slug=unique_slug(checks.slugify(f"{series.slug} {today.isoformat()}")),
         title=title,
         standfirst=previous.standfirst if previous else "",
-        summary=summary,
-        summary_html=render_markdown(summary),
+        summary=previous.summary if previous else "",
         status=BriefingStatus.LIVE,
         timezone=timezone,
         language=previous.language if previous else "en",
-        opened_at=now,
+        opened_at=None,
         series_id=series.id,
-        created_at=now,
-        version=0,
-        changed_at=now,
     )
-    db.session.add(briefing)
-    db.session.flush()
-    record_change(briefing, ChangeKind.BRIEFING_CHANGED)
-    lineup_moved(briefing, {"series_id"}, was_in=None)
     db.session.commit()
     return briefing
 

@@ -191,6 +191,19 @@ def test_updates_in_a_row_without_javascript_credit_what_was_ticked_in_the_picke
     assert_credited_everywhere(page, live_server, email, slug, WITHOUT_SCRIPT)
 
 
+def console_watching_dialogs(
+    new_context: NewContext, email: str, slug: str, *, script: bool
+) -> tuple[Page, list[str]]:
+    """The briefing's console, signed in, and the messages of any dialog it opens (the
+    credit question is asked in the page, never in one)."""
+    page = new_context(java_script_enabled=script).new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, email)
+    page.goto(f"/editor/briefings/{slug}")
+    return page, dialogs
+
+
 @pytest.mark.parametrize("script", [True, False], ids=["with-script", "without-script"])
 def test_text_naming_an_uncredited_agency_asks_once_in_the_page(
     new_context: NewContext,
@@ -200,11 +213,7 @@ def test_text_naming_an_uncredited_agency_asks_once_in_the_page(
 ) -> None:
     email = make_account(Role.EDITOR)
     slug = seed_briefing(email, f"Credit check {script}")
-    page = new_context(java_script_enabled=script).new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    log_in(page, email)
-    page.goto(f"/editor/briefings/{slug}")
+    page, dialogs = console_watching_dialogs(new_context, email, slug, script=script)
     body = page.get_by_label("Update", exact=True)
 
     # Answered "credit it": the agency is picked, visibly, and credited.
@@ -261,11 +270,7 @@ def test_publishing_a_draft_from_the_list_asks_once_in_place(
 ) -> None:
     email = make_account(Role.EDITOR)
     slug = seed_briefing(email, f"Draft credit check {script}")
-    page = new_context(java_script_enabled=script).new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    log_in(page, email)
-    page.goto(f"/editor/briefings/{slug}")
+    page, dialogs = console_watching_dialogs(new_context, email, slug, script=script)
     body = page.get_by_label("Update", exact=True)
     for text in ["Roads closed, Reuters reported.", "Bridges shut, according to AFP."]:
         body.fill(text)
