@@ -203,6 +203,11 @@ def drive(base: str, seconds: int, rounds: int) -> list[tuple[str, int, Result, 
         status, _, body = fetch(base + path, **headers)
         assert status in (200, 304), (name, status)
         sizes[name] = len(body)
+    # Unmeasured, each endpoint once under load, so every worker has rendered it: a first
+    # render is a start-up cost (web/warmup.py pays it for the index and live pages before
+    # a worker takes connections), not the steady state measured here.
+    for _, path, headers in cases:
+        wrk(base + path, 1, headers)
     results: dict[str, list[Result]] = {name: [] for name, _, _ in cases}
     shares: dict[str, list[float]] = {name: [] for name, _, _ in cases}
     for _ in range(rounds):

@@ -34,15 +34,21 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 def init_app(app: Flask) -> None:
+    wanted = dict(SECURITY_HEADERS)
+    if app.config["SITE_URL"].startswith("https://"):
+        wanted["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+    by_lower_name = [(name.lower(), name, value) for name, value in wanted.items()]
+
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if app.config["SITE_URL"].startswith("https://"):
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+        # A response that set one of these itself keeps its own. One pass over the
+        # headers: this runs on every response, a page served from the cache included.
+        present = {name.lower() for name, _ in response.headers}
+        for lower_name, name, value in by_lower_name:
+            if lower_name not in present:
+                response.headers.add(name, value)
         return response

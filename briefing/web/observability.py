@@ -23,6 +23,9 @@ from briefing import metrics
 # An id a proxy passes on (nginx: `proxy_set_header X-Request-ID $request_id`) is kept when
 # it looks like one; otherwise each request gets its own.
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Set in the WSGI environ of the requests a process makes to itself before it serves
+# (web/warmup.py): they are not readers' requests, so they are not counted as such.
+WARM_UP = "briefing.warm_up"
 
 
 class RequestIdFilter(logging.Filter):
@@ -75,6 +78,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _count(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        if request.environ.get(WARM_UP):
+            return response
         endpoint = request.endpoint or "(unmatched)"
         metrics.REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
         if response.mimetype != "text/event-stream" and "request_started" in g:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -162,3 +164,45 @@ def test_several_workers_without_redis_are_warned_about(database_url, app, tmp_p
     process.terminate()
     process.wait(timeout=20)
     assert "without REDIS_URL" in (tmp_path / "gunicorn.log").read_text()
+
+
+def test_a_connection_whose_requests_keep_coming_does_not_hold_up_the_others(
+    database_url, app, tmp_path
+):
+    """One gevent worker; client A sends 200 requests at once on one keep-alive connection
+    (pipelined: each next request is already waiting when the last is answered, as under
+    load), then client B sends one. B is answered among A's first few, not after all of
+    A's: after each answer the worker lets its other connections go first
+    (`post_request` in briefing/gunicorn_conf.py)."""
+    log = tmp_path / "access.log"
+    process, port = start_gunicorn(database_url, tmp_path, WEB_CONCURRENCY="1", ACCESS_LOG=str(log))
+    burst = 200
+    try:
+        busy = socket.create_connection(("127.0.0.1", port), timeout=30)
+        received = bytearray()
+
+        def read_all() -> None:  # A's answers are read as they come, so A never blocks
+            while received.count(b"HTTP/1.1 200") < burst:
+                chunk = busy.recv(65536)
+                if not chunk:
+                    return
+                received.extend(chunk)
+
+        reader = threading.Thread(target=read_all)
+        reader.start()
+        busy.sendall(
+            b"".join(
+                f"GET /healthz?a={n} HTTP/1.1\r\nHost: x\r\n\r\n".encode() for n in range(burst)
+            )
+        )
+        other = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?b", timeout=30)
+        assert other.status == 200
+        reader.join(timeout=60)
+        busy.close()
+        assert received.count(b"HTTP/1.1 200") == burst
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    answered = [line for line in log.read_text().splitlines() if "/healthz?" in line]
+    position = next(i for i, line in enumerate(answered) if "/healthz?b" in line)
+    assert position < burst // 4, f"B was answered after {position} of A's requests"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -159,6 +160,11 @@ def test_two_gunicorn_workers_report_their_sum(
             return response.read().decode()
 
     try:
+        log = tmp_path / "gunicorn.log"
+        for _ in range(200):  # each worker renders the index and the live page first
+            if log.read_text().count("warmed up 2 pages") == 2:
+                break
+            time.sleep(0.05)
         for _ in range(40):  # fresh connections: the kernel spreads them over both workers
             urllib.request.urlopen(f"http://127.0.0.1:{port}/briefings/war", timeout=10).close()
         for _ in range(3):
@@ -170,6 +176,13 @@ def test_two_gunicorn_workers_report_their_sum(
             assert requests_counted(text, "public.briefing_page") == 40
             assert sum(s.value for s in samples(text, "briefing_open_streams")) == 3
         assert [s.value for s in samples(text, "briefing_broker_up")] == [1.0]
+        # Rendered once per worker before it took connections, then only served.
+        pages = {
+            s.labels["result"]: s.value
+            for s in samples(text, "briefing_cache_lookups_total")
+            if s.labels["cache"] == "page"
+        }
+        assert pages == {"miss": 4, "hit": 40}
     finally:
         for stream in streams:
             stream.close()
