@@ -5,7 +5,8 @@ WEB_CONCURRENCY=2, REDIS_URL passed through from the environment), then once mor
 workers (`GUNICORN_CMD_ARGS=--worker-class=sync`), seeds one briefing with 500 and then
 10,000 updates through the JSON API, and drives each reader endpoint and a static file of
 similar size with wrk (2 threads, 20 connections), printing req/s, p50, p99 and each
-endpoint's req/s as a share of the static file's, all from one run.
+endpoint's req/s as a share of the static file's, all from one run. Under the README's
+serving each endpoint's p99 is also marked against issue 9's 50 ms.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ SERVERS = {
 }
 # Ratios to the static file that issue 9 asks for.
 TARGETS = {"live page": 0.60, "permalink": 0.60, "/changes 304": 0.80}
+# And the tail it asks for, on every reader endpoint under the README's (gevent) serving.
+P99_TARGET_MS = 50.0
 
 
 @dataclass(frozen=True)
@@ -232,7 +235,9 @@ def drive(base: str, seconds: int, rounds: int) -> list[tuple[str, int, Result, 
     ]
 
 
-def report(title: str, rows: list[tuple[str, int, Result, float]]) -> str:
+def report(title: str, rows: list[tuple[str, int, Result, float]], *, tail_target: bool) -> str:
+    """A table of the rows; with `tail_target`, each reader endpoint's p99 is marked against
+    P99_TARGET_MS (the static file is the yardstick, not an endpoint)."""
     lines = [
         f"#### {title}",
         "",
@@ -242,9 +247,12 @@ def report(title: str, rows: list[tuple[str, int, Result, float]]) -> str:
     for name, size, result, share in rows:
         target = TARGETS.get(name)
         mark = "" if target is None else (" (met)" if share >= target else " (NOT met)")
+        tail = ""
+        if tail_target and not name.startswith("static file"):
+            tail = " (met)" if result.p99_ms <= P99_TARGET_MS else " (NOT met)"
         lines.append(
             f"| {name} | {size:,} | {result.requests_per_second:,.0f} | {result.p50_ms:.1f} "
-            f"| {result.p99_ms:.1f} | {share:.0%}{mark} | {result.errors} |"
+            f"| {result.p99_ms:.1f}{tail} | {share:.0%}{mark} | {result.errors} |"
         )
     return "\n".join(lines)
 
@@ -290,5 +298,6 @@ def run(*, quick: bool, database_url: str | None) -> None:
             finally:
                 server.terminate()
                 server.wait(timeout=30)
-            print(report(f"{size:,} updates, {server_name} workers", rows) + "\n")
+            title = f"{size:,} updates, {server_name} workers"
+            print(report(title, rows, tail_target=server_name.startswith("gevent")) + "\n")
     print(f"(whole run: {time.monotonic() - began:.0f} s)\n")
