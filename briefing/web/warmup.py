@@ -36,9 +36,11 @@ def warm_up(app: Flask) -> None:
         app.jinja_env.get_template(name)
     try:
         with app.test_request_context():
-            entries = timeline.public_briefings(utcnow(), limit=WARM_BRIEFINGS)
+            # As the index lists them: an edition's series shows once, by its current one.
+            entries = timeline.current_editions(timeline.public_briefings(utcnow()))
             paths = [url_for("public.index")] + [
-                url_for("public.briefing_page", slug=entry.briefing.slug) for entry in entries
+                url_for("public.briefing_page", slug=entry.briefing.slug)
+                for entry in entries[:WARM_BRIEFINGS]
             ]
         client = app.test_client()
         for path in paths:

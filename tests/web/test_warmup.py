@@ -71,3 +71,18 @@ def test_a_database_that_is_away_does_not_stop_a_worker_from_starting(
     with caplog.at_level(logging.WARNING, logger="briefing.web.warmup"):
         warm_up(app)
     assert any("warm-up skipped" in record.getMessage() for record in caplog.records)
+
+
+def test_a_series_is_warmed_once_as_the_index_shows_it(
+    make_app: Callable[..., Flask], make_series: Any, make_briefing: Callable[..., Any]
+) -> None:
+    app = make_app(METRICS_TOKEN=TOKEN)
+    make_series(slug="ukraine")
+    for day in (1, 2):
+        make_briefing(title=f"Day {day}", slug=f"day-{day}", series="ukraine")
+    before = page_lookups(app)
+
+    warm_up(app)
+
+    # The index and the one edition it shows; the other is on the series page.
+    assert page_lookups(app).get("miss", 0) - before.get("miss", 0) == 2
