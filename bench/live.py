@@ -57,21 +57,27 @@ def seed(database_url: str) -> str:
 
 
 def start_gunicorn(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "python:briefing.gunicorn_conf", "wsgi:app"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, **env, "BIND": f"127.0.0.1:{port}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(400):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
+    """gunicorn as the README starts it, returned once every worker takes connections: a
+    worker still warming up would leave all the load to the others."""
+    log = Path(tempfile.mkdtemp(prefix="briefing-bench-gunicorn-")) / "gunicorn.log"
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:briefing.gunicorn_conf", "wsgi:app"],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **env, "BIND": f"127.0.0.1:{port}"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    workers = int({**os.environ, **env}.get("WEB_CONCURRENCY", "1"))
+    for _ in range(600):
+        if log.read_text().count(" ready: taking connections") >= workers:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).close()
             return process
-        except OSError:
-            time.sleep(0.05)
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
     process.kill()
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
 
 
 def worker_pid(master: int) -> int:

@@ -73,6 +73,9 @@ def post_worker_init(worker: Any) -> None:
         scheduler.ensure_started()
     warm_up(worker.wsgi)
     gc.freeze()
+    # gunicorn logs a worker's boot, not the moment it accepts: operators (and the tests
+    # that need every worker listening) read this line.
+    worker.log.info("Worker %s ready: taking connections", worker.pid)
     previous = signal.getsignal(signal.SIGTERM)
 
     def on_term(signum: int, frame: Any) -> None:

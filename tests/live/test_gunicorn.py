@@ -52,9 +52,23 @@ def start_gunicorn(
     database_url: str, tmp_path: Path, *, wsgi: str = "wsgi:app", **extra: str
 ) -> tuple[Any, int]:
     """gunicorn as documented (or serving another `wsgi` module that builds the app), on
-    this test's database; waits until it answers."""
+    this test's database; waits until every worker has warmed up and takes connections
+    (the first to answer /healthz would otherwise be handed every connection)."""
     command = ["-m", "gunicorn", "-c", "python:briefing.gunicorn_conf", wsgi]
-    return start_server(command, database_url, tmp_path, **extra)
+    process, port = start_server(command, database_url, tmp_path, **extra)
+    wait_for_ready_workers(process, tmp_path / "gunicorn.log", int(extra.get("WEB_CONCURRENCY", 1)))
+    return process, port
+
+
+def wait_for_ready_workers(process: Any, log: Path, count: int) -> None:
+    for _ in range(600):  # the line each worker logs once it accepts; nothing to await
+        if log.read_text().count(" ready: taking connections") >= count:
+            return
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.kill()
+    raise AssertionError(f"{count} workers did not get ready:\n{log.read_text()}")
 
 
 def start_server(
