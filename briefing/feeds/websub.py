@@ -2,10 +2,11 @@
 
 Subscribed to the doorbell (briefing/live), the pinger takes each commit's
 `(briefing_id, seq)` rings and returns at once. Its own thread, started on the first ring,
-reads from the change log which of them published, edited or retracted an update, and
-POSTs `hub.mode=publish` with each affected feed's URL as `hub.url`, retrying with
-exponential backoff and logging a warning when a hub stays unreachable. A commit never
-waits on the hub, and a hub that is down costs the writer nothing.
+reads from the change log which of them published, edited or retracted an update or
+marked one a key event, and POSTs `hub.mode=publish` with each affected feed's URL as
+`hub.url`, retrying with exponential backoff and logging a warning when a hub stays
+unreachable. A commit never waits on the hub, and a hub that is down costs the writer
+nothing.
 """
 
 from __future__ import annotations
@@ -26,9 +27,16 @@ from briefing.services import changes, series
 
 log = logging.getLogger(__name__)
 
-# The changes that alter what a feed says about an entry.
+# The changes that alter what a feed says about an entry: its text, its being there, and
+# its key-event mark (which the feeds carry, and which adds it to or takes it from the
+# key-event feeds).
 FEED_CHANGES = frozenset(
-    {ChangeKind.UPDATE_PUBLISHED, ChangeKind.UPDATE_EDITED, ChangeKind.UPDATE_DELETED}
+    {
+        ChangeKind.UPDATE_PUBLISHED,
+        ChangeKind.UPDATE_EDITED,
+        ChangeKind.UPDATE_DELETED,
+        ChangeKind.KEY_EVENT,
+    }
 )
 USER_AGENT = "Briefing WebSub publisher"
 
@@ -104,20 +112,22 @@ class HubPinger:
                     self._cond.notify_all()
 
     def _topics(self, rings: Sequence[tuple[int, int]]) -> list[str]:
-        """Feed URLs changed by these rings: each briefing's three and its key events' three,
-        those of its series, and the site-wide three."""
+        """Feed URLs changed by these rings: each briefing's three, its key events' three
+        when a key event changed, those of its series alike, and the site-wide three."""
         with self.app.app_context():
-            logged = changes.logged_changes(rings)
-            slugs = sorted({slug for slug, kind in logged if kind in FEED_CHANGES})
+            logged = [c for c in changes.logged_changes(rings) if c.kind in FEED_CHANGES]
+            slugs = sorted({c.slug for c in logged})
             if not slugs:
                 return []
+            key_slugs = sorted(
+                {c.slug for c in logged if c.key_event or c.kind == ChangeKind.KEY_EVENT}
+            )
             # URLs are built from the app's route table, so inside its context.
             topics = [self.site.feed_url(slug, fmt) for slug in [*slugs, None] for fmt in FORMATS]
-            in_series = series.series_of(slugs)
             for endpoint, scope in (
-                ("briefing_key_events", slugs),
-                ("series_feed", in_series),
-                ("series_key_events", in_series),
+                ("briefing_key_events", key_slugs),
+                ("series_feed", series.series_of(slugs)),
+                ("series_key_events", series.series_of(key_slugs) if key_slugs else []),
             ):
                 for slug in scope:
                     topics += self.site.feed_urls(endpoint, slug).values()

@@ -18,10 +18,10 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from briefing.extensions import db
-from briefing.models import Briefing, ChangeKind, Update, UpdateStatus
+from briefing.models import Briefing, BriefingStatus, ChangeKind, Update, UpdateStatus
 from briefing.rendering.languages import interface_language
 from briefing.rendering.timefmt import iso
-from briefing.services import timeline
+from briefing.services import series, timeline
 from briefing.services.changes import changes_since
 
 # Drafts and scheduled updates advance the sequence but are the newsroom's business only.
@@ -140,8 +140,13 @@ def _credits_html(briefing: Briefing) -> str:
 
 
 def _ended_html(briefing: Briefing) -> str:
+    # Opened in the same commit as next_edition ends this one: readers are sent on at once.
+    ended = briefing.status == BriefingStatus.ENDED
+    following = series.neighbours(briefing).next if ended else None
     with _speaking(briefing):
-        return render_template("public/_ended_notice.html", briefing=briefing).strip()
+        return render_template(
+            "public/_ended_notice.html", briefing=briefing, next_edition=following
+        ).strip()
 
 
 def _speaking(briefing: Briefing) -> AbstractContextManager[None]:

@@ -149,14 +149,12 @@ def change_briefing(
         values["language"] = checks.language(errors, "language", language)
     if status is not UNSET and status != briefing.status:
         if status not in ALLOWED_TRANSITIONS[briefing.status]:
-            errors.add(
-                "status",
-                _(
-                    "A %(current)s briefing cannot become %(wanted)s.",
-                    current=briefing.status.value,
-                    wanted=status.value,
-                ),
-            )
+            # Whole sentences, not state names spliced in: they read right in every language.
+            if status == BriefingStatus.DRAFT:
+                refusal = _("A briefing readers have seen cannot become a draft again.")
+            else:
+                refusal = _("A draft has to go live before its coverage can end.")
+            errors.add("status", refusal)
         values["status"] = status
     if lead_media is not UNSET:
         values["lead_media_id"] = _lead_media(errors, lead_media)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from briefing.extensions import db
@@ -78,24 +79,32 @@ def changes_since(briefing_id: int, seq: int, limit: int = 500) -> list[Change]:
     )
 
 
-def logged_changes(rings: Sequence[tuple[int, int]]) -> list[tuple[str, ChangeKind]]:
-    """(briefing slug, kind) of these `(briefing_id, seq)` change-log rows, for briefings
-    readers can see."""
+class Logged(NamedTuple):
+    slug: str
+    kind: ChangeKind
+    # Whether the update the change touched is a key event now (False for briefing changes).
+    key_event: bool
+
+
+def logged_changes(rings: Sequence[tuple[int, int]]) -> list[Logged]:
+    """What these `(briefing_id, seq)` change-log rows changed, for briefings readers can
+    see."""
     seqs: dict[int, list[int]] = {}
     for briefing_id, seq in rings:
         seqs.setdefault(briefing_id, []).append(seq)
     if not seqs:
         return []
     rows = db.session.execute(
-        select(Briefing.slug, Change.kind)
+        select(Briefing.slug, Change.kind, func.coalesce(Update.key_event, False))
         .join(Briefing, Briefing.id == Change.briefing_id)
+        .outerjoin(Update, Update.id == Change.update_id)
         .where(
             or_(*(and_(Change.briefing_id == b, Change.seq.in_(s)) for b, s in seqs.items())),
             Briefing.status != BriefingStatus.DRAFT,
         )
         .order_by(Change.briefing_id, Change.seq)
     ).all()
-    return [(slug, kind) for slug, kind in rows]
+    return [Logged(slug, kind, bool(key_event)) for slug, kind, key_event in rows]
 
 
 @dataclass(frozen=True)

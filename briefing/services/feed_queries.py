@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select, union_all
 
 from briefing.extensions import db
-from briefing.models import Briefing, Source, Update, UpdateStatus
+from briefing.models import Briefing, Series, Source, Update, UpdateStatus
 from briefing.models.base import UTCDateTime
 from briefing.models.briefing import briefing_sources
 from briefing.services.timeline import RECENTLY_CHANGED, RECENTLY_ENDED, eager_loads, in_site_scope
@@ -46,6 +46,36 @@ _SITE_FEED_STATE = select(
     func.coalesce(func.sum(_SITE_SCOPE.c.version), 0),
     func.max(_SITE_SCOPE.c.changed_at),
 )
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """The index's key: the site-wide scope, and what it shows of each edition's series
+    (its title moves the series' lineup, services/series.py), so a renamed series shows at
+    once rather than at the next quarter hour."""
+
+    site: SiteFeedState
+    series_lineups: int
+    series_changed_at: datetime | None
+
+    @property
+    def changed_at(self) -> datetime | None:
+        return max(filter(None, (self.site.changed_at, self.series_changed_at)), default=None)
+
+
+_INDEX_STATE = _SITE_FEED_STATE.add_columns(
+    select(func.coalesce(func.sum(Series.lineup), 0)).scalar_subquery(),
+    select(func.max(Series.changed_at)).scalar_subquery(),
+)
+
+
+def index_state(now: datetime) -> IndexState:
+    """`site_feed_state` and the series' lineups, in one statement."""
+    with db.engine.connect() as connection:
+        count, versions, changed_at, lineups, series_changed_at = connection.execute(
+            _INDEX_STATE, {"ended_since": now - RECENTLY_ENDED}
+        ).one()
+    return IndexState(SiteFeedState(count, versions, changed_at), lineups, series_changed_at)
 
 
 def site_feed_state(now: datetime) -> SiteFeedState:

@@ -32,30 +32,45 @@ class DashboardEntry:
     last_update_at: datetime | None
     published: int
     drafts_waiting: int
+    scheduled: int = 0
+    next_scheduled_at: datetime | None = None
 
 
 def dashboard(limit: int = 200) -> list[DashboardEntry]:
-    """Every briefing with its last published update time, published count and drafts
-    waiting, in one query."""
+    """Every briefing with its last published update time, published count, drafts
+    waiting and updates scheduled (with when the next goes out), in one query."""
     published = Update.status == UpdateStatus.PUBLISHED
+    scheduled = Update.status == UpdateStatus.SCHEDULED
     stats = (
         select(
             Update.briefing_id,
             func.max(case((published, Update.published_at))).label("last_at"),
             func.sum(case((published, 1), else_=0)).label("published"),
             func.sum(case((Update.status == UpdateStatus.DRAFT, 1), else_=0)).label("drafts"),
+            func.sum(case((scheduled, 1), else_=0)).label("scheduled"),
+            func.min(case((scheduled, Update.publish_at))).label("next_at"),
         )
         .group_by(Update.briefing_id)
         .subquery()
     )
     rows = db.session.execute(
-        select(Briefing, stats.c.last_at, stats.c.published, stats.c.drafts)
+        select(
+            Briefing,
+            stats.c.last_at,
+            stats.c.published,
+            stats.c.drafts,
+            stats.c.scheduled,
+            stats.c.next_at,
+        )
         .outerjoin(stats, stats.c.briefing_id == Briefing.id)
         .order_by(Briefing.changed_at.desc())
         .limit(limit)
     ).all()
     entries = [
-        DashboardEntry(b, aware_utc(last), int(n or 0), int(d or 0)) for b, last, n, d in rows
+        DashboardEntry(
+            b, aware_utc(last), int(n or 0), int(d or 0), int(s or 0), aware_utc(next_at)
+        )
+        for b, last, n, d, s, next_at in rows
     ]
     entries.sort(key=lambda e: _STATUS_ORDER[e.briefing.status])
     return entries

@@ -172,7 +172,7 @@ def edit_update(
         if item.status == UpdateStatus.PUBLISHED and status != UpdateStatus.PUBLISHED:
             errors.add(
                 "status",
-                _("A published update cannot become %(status)s; retract it.", status=status),
+                _("A published update cannot go back to a draft or be scheduled; retract it."),
             )
     if published_at is not UNSET:
         published_at = checks.moment(errors, "published_at", published_at, allow_future=False)

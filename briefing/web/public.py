@@ -33,12 +33,12 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 @bp.get("/")
 def index() -> Any:
     now = utcnow()
-    state = feed_queries.site_feed_state(now)
+    state = feed_queries.index_state(now)
     slot, slot_began = reader_slot(now)
     return cached(
         "index",
         "index",
-        (state.briefings, state.versions, state.changed_at, slot),
+        (state.site.briefings, state.site.versions, state.series_lineups, state.changed_at, slot),
         lambda: render_template(
             "public/index.html",
             entries=timeline.current_editions(timeline.public_briefings(now)),

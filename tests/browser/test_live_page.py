@@ -15,6 +15,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from briefing.extensions import db
 from briefing.models import Role
+from briefing.services import briefings as briefing_service
+from briefing.services import series as series_service
+from briefing.services import timeline
 from briefing.services import users as user_service
 from briefing.services.permissions import OPERATOR
 
@@ -156,6 +159,33 @@ def test_ending_the_briefing_shows_it_and_stops_listening(newsroom, new_context)
     live_notice = page.locator(".notice--ended").inner_text()
     page.reload()
     expect(page.locator(".notice--ended")).to_have_text(live_notice)
+
+
+def test_an_edition_ended_for_the_next_sends_its_readers_on_at_once(
+    newsroom, new_context, live_server
+):
+    room = newsroom(1)
+    series_slug = f"{room.slug}-days"
+    with live_server.app.app_context():
+        editor = user_service.user_by_email_or_404(room.email)
+        series_service.create_series(actor=editor, title="Storm", slug=series_slug)
+        edition = timeline.briefing_by_slug(room.slug)
+        briefing_service.change_briefing(edition, actor=editor, series=series_slug)
+        db.session.remove()
+    page = open_live_page(new_context, room.slug)
+    with live_server.app.app_context():
+        editor = user_service.user_by_email_or_404(room.email)
+        series = series_service.series_by_slug(series_slug)
+        opened = briefing_service.next_edition(series, actor=editor, title="Storm: day two")
+        next_slug = opened.slug
+        db.session.remove()
+    link = page.locator(".notice--ended a")
+    expect(link).to_have_text("Storm: day two")
+    expect(link).to_have_attribute("href", f"/briefings/{next_slug}")
+    expect(page.locator(".briefing")).to_have_attribute("data-live-state", "ended")
+    notice = page.locator(".notice--ended").inner_text()
+    page.reload()
+    expect(page.locator(".notice--ended")).to_have_text(notice)
 
 
 def test_when_the_stream_keeps_failing_the_page_polls_instead(newsroom, new_context):

@@ -18,11 +18,8 @@ from briefing.services import updates as update_service
 from tests.factories import create_account
 from tests.feeds.conftest import ATOM, SITE, fetch
 
-WAR_FEEDS = [
-    f"{SITE}/briefings/war/{kind}.{fmt}"
-    for kind in ("feed", "key-events")
-    for fmt in ("rss", "atom", "json")
-]
+WAR_FEEDS = [f"{SITE}/briefings/war/feed.{fmt}" for fmt in ("rss", "atom", "json")]
+WAR_KEY_EVENTS = [f"{SITE}/briefings/war/key-events.{fmt}" for fmt in ("rss", "atom", "json")]
 SITE_FEEDS = [f"{SITE}/feed.{fmt}" for fmt in ("rss", "atom", "json")]
 
 
@@ -69,22 +66,34 @@ def test_publish_edit_and_retraction_each_ping_the_hub_with_every_affected_feed(
         assert hub.pings == [], "drafts and briefing settings change no feed entry"
 
         item = update_service.create_update(briefing, actor=editor, body="Published.")
-        assert hub.wait_for(9)
+        assert hub.wait_for(6)
         update_service.edit_update(item, actor=editor, version=item.version, body="Edited.")
-        assert hub.wait_for(18)
+        assert hub.wait_for(12)
+        update_service.set_pinned(item, actor=editor, pinned=True)
+        assert pinger.wait_idle(10) and len(hub.pings) == 12, "no feed shows the pin"
+        # Marked a key event: the key-event feeds gain it, and the others mark it.
+        update_service.set_key_event(item, actor=editor, key_event=True)
+        assert hub.wait_for(21)
+        update_service.edit_update(item, actor=editor, version=item.version, body="Again.")
+        assert hub.wait_for(30)
         update_service.retract_update(item, actor=editor)
-        assert hub.wait_for(27)
+        assert hub.wait_for(39)
         update_service.retract_update(draft, actor=editor)
         assert pinger.wait_idle(10)
 
-    assert len(hub.pings) == 27
+    assert len(hub.pings) == 39
     for ping in hub.pings:
         assert ping["method"] == "POST" and ping["path"] == "/hub"
         assert ping["content_type"] == "application/x-www-form-urlencoded"
         assert ping["form"]["hub.mode"] == ["publish"]
         assert len(ping["form"]["hub.url"]) == 1
+    topics = hub.topics()
+    # Before it was a key event, its key-event feeds did not change.
+    for batch in (topics[:6], topics[6:12]):
+        assert sorted(batch) == sorted(WAR_FEEDS + SITE_FEEDS)
     for n in range(3):
-        assert sorted(hub.topics()[9 * n : 9 * n + 9]) == sorted(WAR_FEEDS + SITE_FEEDS)
+        batch = topics[12 + 9 * n : 21 + 9 * n]
+        assert sorted(batch) == sorted(WAR_FEEDS + WAR_KEY_EVENTS + SITE_FEEDS)
 
 
 def test_a_publish_in_an_edition_pings_its_series_feeds_too(with_hub, hub):
@@ -100,7 +109,7 @@ def test_a_publish_in_an_edition_pings_its_series_feeds_too(with_hub, hub):
         for kind in ("feed", "key-events")
         for fmt in ("rss", "atom", "json")
     ]
-    assert sorted(hub.topics()) == sorted(WAR_FEEDS + SITE_FEEDS + series_feeds)
+    assert sorted(hub.topics()) == sorted(WAR_FEEDS + WAR_KEY_EVENTS + SITE_FEEDS + series_feeds)
 
 
 def test_a_hub_error_is_retried(with_hub, hub):

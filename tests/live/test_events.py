@@ -14,6 +14,7 @@ from briefing.live.events import read_events
 from briefing.live.hub import ChangeHub
 from briefing.models import Briefing, BriefingStatus, UpdateStatus
 from briefing.services import briefings as briefing_service
+from briefing.services import series as series_service
 from briefing.services import updates as update_service
 
 
@@ -71,6 +72,26 @@ def test_update_events_carry_the_footer_credits_and_ended_the_notice_as_pages_sh
     assert notice.xpath("time/@datetime") == [
         briefing.ended_at.astimezone(ZoneInfo("Europe/Kyiv")).isoformat(timespec="seconds")
     ]
+
+
+def test_an_edition_ended_by_next_edition_sends_live_readers_on_to_the_next(
+    read, client, make_series, make_briefing, editor
+):
+    make_series(slug="ukraine")
+    first = make_briefing(title="Day 1", slug="day-1", series="ukraine")
+    start = first.version
+    opened = briefing_service.next_edition(
+        series_service.series_by_slug("ukraine"), actor=editor, title="Day <2>"
+    )
+    (ended,) = read(first, start).events
+    notice = lxml.html.fragment_fromstring(ended.data["ended_html"])
+    assert notice.xpath("a/@href") == [f"/briefings/{opened.slug}"]
+    assert " ".join(notice.text_content().split()).endswith("Coverage continues in Day <2>.")
+    # The same words a reload shows.
+    page = lxml.html.fromstring(client.get("/briefings/day-1").data)
+    (on_page,) = page.xpath("//p[contains(@class, 'notice--ended')]")
+    notice.tail = on_page.tail = None
+    assert lxml.html.tostring(notice) == lxml.html.tostring(on_page)
 
 
 def test_each_kind_of_change_has_its_event_type(read, briefing, make_update, editor):

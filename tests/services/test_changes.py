@@ -30,5 +30,9 @@ def test_logged_changes_name_the_briefing_and_leave_out_drafts(make_briefing, ma
     live = make_briefing(slug="live")
     draft = make_briefing(slug="draft", status=BriefingStatus.DRAFT)
     make_update(live, body="Seen.")
-    rings = [(live.id, live.version), (draft.id, draft.version)]
-    assert changes.logged_changes(rings) == [("live", ChangeKind.UPDATE_PUBLISHED)]
+    make_update(live, body="Marked.", key_event=True)
+    rings = [(live.id, live.version - 1), (live.id, live.version), (draft.id, draft.version)]
+    assert changes.logged_changes(rings) == [
+        ("live", ChangeKind.UPDATE_PUBLISHED, False),
+        ("live", ChangeKind.UPDATE_PUBLISHED, True),
+    ]

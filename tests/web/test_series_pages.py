@@ -119,6 +119,20 @@ def test_the_index_shows_a_series_once_by_its_current_edition(client, editions, 
     assert card.xpath(".//p[@class='briefing-card__series']/a/@href") == ["/series/ukraine"]
 
 
+def test_a_renamed_series_shows_on_the_cached_index_at_once(client, editions, editor):
+    etag = client.get("/").headers["ETag"]
+    assert client.get("/", headers={"If-None-Match": etag}).status_code == 304
+    series_service.change_series(
+        series_service.series_by_slug("ukraine"), actor=editor, title="War in Ukraine"
+    )
+    response = client.get("/", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    doc = lxml.html.fromstring(response.data)
+    assert texts(doc, "//p[@class='briefing-card__series']") == [
+        "The current edition of War in Ukraine. All editions"
+    ]
+
+
 def test_opening_the_next_edition_refreshes_cached_pages_of_the_series(
     app, client, editions, editor
 ):

@@ -180,7 +180,18 @@ def test_ending_and_reopening_a_briefing_through_status(api, briefing):
     assert reopened["status"] == "live" and reopened["ended_at"] is None
     refused = api.patch("/api/v1/briefings/war", {"status": "draft"})
     assert refused.status_code == 422
-    assert refused.get_json()["errors"][0]["field"] == "status"
+    assert refused.get_json()["errors"] == [
+        {"field": "status", "message": "A briefing readers have seen cannot become a draft again."}
+    ]
+
+
+def test_a_draft_briefing_cannot_end_before_it_went_live(api, make_briefing):
+    draft = make_briefing(title="Embargoed", status=BriefingStatus.DRAFT)
+    refused = api.patch(f"/api/v1/briefings/{draft.slug}", {"status": "ended"})
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == [
+        {"field": "status", "message": "A draft has to go live before its coverage can end."}
+    ]
 
 
 @pytest.mark.parametrize("field", ["slug", "version", "url", "opened_at", "ended_at"])

@@ -131,6 +131,17 @@ def test_update_list_reads_a_fixed_number_of_queries(api, briefing, make_update,
     assert many.count == few.count, "\n".join(few.statements + ["----"] + many.statements)
 
 
+@pytest.mark.parametrize("status", ["draft", "scheduled"])
+def test_a_published_update_is_retracted_not_sent_back(api, briefing, make_update, status):
+    item = make_update(briefing, body="Out.")
+    refused = api.patch(f"{UPDATES}/{item.id}", {"version": item.version, "status": status})
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"][0] == {
+        "field": "status",
+        "message": "A published update cannot go back to a draft or be scheduled; retract it.",
+    }
+
+
 def test_updates_of_an_unknown_or_draft_briefing_are_404(api, api_as, contributor, make_briefing):
     assert api.get("/api/v1/briefings/nope/updates").status_code == 404
     assert api.post("/api/v1/briefings/nope/updates", {"body": "x"}).status_code == 404

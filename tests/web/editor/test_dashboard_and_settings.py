@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import lxml.html
 
@@ -32,6 +33,17 @@ def test_dashboard_lists_briefings_live_first_with_activity_and_drafts(
     ]  # fmt: skip
     assert texts(rows[0], ".//span[contains(@class,'badge')]") == ["live"]
     assert texts(rows[0], ".//span[contains(@class,'pill--drafts')]") == ["2 drafts waiting"]
+    assert not rows[0].xpath(".//span[contains(@class,'pill--scheduled')]")
+    # Scheduled updates count too, with the time the next goes out.
+    first_out = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+    for later in (timedelta(hours=1), timedelta(0)):
+        make_update(live, status=UpdateStatus.SCHEDULED, publish_at=first_out + later)
+    row = desk.page("/editor/").xpath("//li[contains(@class,'briefing-row')]")[0]
+    (pill,) = row.xpath(".//span[contains(@class,'pill--scheduled')]")
+    assert " ".join(pill.text_content().split()).startswith("2 scheduled, the next at ")
+    assert pill.xpath("time/@datetime") == [
+        first_out.astimezone(ZoneInfo(live.timezone)).isoformat(timespec="seconds")
+    ]
     meta = texts(rows[0], ".//span[@class='briefing-row__meta']")[0]
     assert "12:05 Kyiv time" in meta and "1 published" in meta
     assert "No updates yet" in texts(rows[1], ".//span[@class='briefing-row__meta']")[0]
@@ -139,6 +151,6 @@ def test_go_live_end_and_reopen(desk, make_briefing, client):
 def test_an_impossible_status_change_is_explained(desk, briefing):
     desk.post("/editor/briefings/war/status", {"status": "draft"})
     assert texts(desk.page(SETTINGS), "//div[@class='flashes']") == [
-        "A live briefing cannot become draft."
+        "A briefing readers have seen cannot become a draft again."
     ]
     assert desk.post("/editor/briefings/war/status", {"status": "gone"}).status_code == 422
