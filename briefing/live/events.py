@@ -162,6 +162,7 @@ def _briefing_data(briefing: Briefing) -> dict[str, Any]:
         "status": briefing.status.value,
         "ended_at": iso(briefing.ended_at) if briefing.ended_at else None,
         "ended_html": _ended_html(briefing),
+        "lead_html": render_template("public/_lead_photo.html", briefing=briefing).strip(),
         "url": url_for("public.briefing_page", slug=briefing.slug),
     }
 

@@ -37,6 +37,7 @@ function startLive(root) {
 
   let unseen = 0;
   const waiting = new Map(); // id → article element held back while the reader is scrolled down
+  let leadWaiting = null; // a new lead photo's HTML, held back while the reader is scrolled down
 
   follow(root, apply);
   document.addEventListener("visibilitychange", () => {
@@ -44,6 +45,7 @@ function startLive(root) {
   });
   newButton.addEventListener("click", showWaiting);
   window.addEventListener("scroll", () => {
+    if (leadWaiting !== null && atTop()) placeLeadPhoto(leadWaiting);
     if (atTop() && waiting.size === 0 && !document.hidden) markSeen();
   }, { passive: true });
 
@@ -206,6 +208,30 @@ function startLive(root) {
     const summary = document.querySelector(".summary-box");
     summary.querySelector(".prose").innerHTML = change.summary_html; // sanitized when saved
     summary.hidden = !change.summary_html;
+    if (change.lead_html !== undefined) updateLeadPhoto(change.lead_html);
+  }
+
+  // A lead photo set, changed or taken away. The same photo is left alone (its image stays
+  // loaded), and a new one waits while the reader is below the header: its height would
+  // move the page under them.
+  function updateLeadPhoto(html) {
+    const current = document.querySelector(".briefing__header .lead-photo");
+    const next = html ? fragment(html) : null;
+    if ((current?.outerHTML ?? "") === (next?.outerHTML ?? "")) {
+      leadWaiting = null;
+      return;
+    }
+    if (atTop()) placeLeadPhoto(html);
+    else leadWaiting = html;
+  }
+
+  function placeLeadPhoto(html) {
+    leadWaiting = null;
+    const current = document.querySelector(".briefing__header .lead-photo");
+    const next = html ? fragment(html) : null;
+    if (current && next) current.replaceWith(next);
+    else if (current) current.remove();
+    else if (next) document.querySelector(".briefing__standfirst").after(next);
   }
 
   function updateCredits(html) {

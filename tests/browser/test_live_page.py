@@ -14,12 +14,15 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from briefing.extensions import db
+from briefing.media.storage import media_storage
 from briefing.models import Role
 from briefing.services import briefings as briefing_service
+from briefing.services import media as media_service
 from briefing.services import series as series_service
 from briefing.services import timeline
 from briefing.services import users as user_service
 from briefing.services.permissions import OPERATOR
+from tests.media import pictures
 
 pytestmark = pytest.mark.browser
 
@@ -186,6 +189,44 @@ def test_an_edition_ended_for_the_next_sends_its_readers_on_at_once(
     notice = page.locator(".notice--ended").inner_text()
     page.reload()
     expect(page.locator(".notice--ended")).to_have_text(notice)
+
+
+def test_a_new_lead_photo_reaches_open_pages_but_never_moves_a_reader_below_it(
+    newsroom, new_context, live_server
+):
+    room = newsroom(25)
+    with live_server.app.app_context():
+        photo = media_service.upload_media(
+            actor=user_service.user_by_email_or_404(room.email),
+            storage=media_storage(),
+            max_bytes=live_server.app.config["MEDIA_MAX_BYTES"],
+            data=pictures.jpeg(1600, 1000),
+            alt="Waves break over the sea wall",
+            caption="The sea wall at dawn.",
+        )
+        photo_id = photo.id
+        db.session.remove()
+    at_top = open_live_page(new_context, room.slug)
+    below = open_live_page(new_context, room.slug, viewport={"width": 390, "height": 844})
+    below.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    scrolled = below.evaluate("window.scrollY")
+    lead = ".briefing__header .lead-photo"
+
+    room.api("PATCH", "", {"lead_media": photo_id})
+    expect(at_top.locator(f"{lead} img")).to_have_attribute("alt", "Waves break over the sea wall")
+    expect(at_top.locator(f"{lead} figcaption")).to_have_text("The sea wall at dawn.")
+    # Changes arrive in order: once this update's button shows, the photo has arrived too.
+    room.post("The tide has turned.")
+    expect(below.locator(".new-updates")).to_have_text("1 new update")
+    assert below.locator(lead).count() == 0
+    assert below.evaluate("window.scrollY") == scrolled
+    below.evaluate("window.scrollTo(0, 0)")
+    expect(below.locator(f"{lead} img")).to_have_attribute("alt", "Waves break over the sea wall")
+
+    room.api("PATCH", "", {"lead_media": None})
+    expect(at_top.locator(lead)).to_have_count(0)
+    at_top.reload()
+    expect(at_top.locator(lead)).to_have_count(0)
 
 
 def test_when_the_stream_keeps_failing_the_page_polls_instead(newsroom, new_context):

@@ -12,10 +12,13 @@ import pytest
 from briefing.live.broker import InProcessBroker
 from briefing.live.events import read_events
 from briefing.live.hub import ChangeHub
+from briefing.media.storage import media_storage
 from briefing.models import Briefing, BriefingStatus, UpdateStatus
 from briefing.services import briefings as briefing_service
+from briefing.services import media as media_service
 from briefing.services import series as series_service
 from briefing.services import updates as update_service
+from tests.media import pictures
 
 
 @pytest.fixture
@@ -92,6 +95,33 @@ def test_an_edition_ended_by_next_edition_sends_live_readers_on_to_the_next(
     (on_page,) = page.xpath("//p[contains(@class, 'notice--ended')]")
     notice.tail = on_page.tail = None
     assert lxml.html.tostring(notice) == lxml.html.tostring(on_page)
+
+
+def test_a_briefing_event_carries_the_lead_photo_as_the_page_shows_it(
+    app, read, client, briefing, editor
+):
+    with app.test_request_context():
+        photo = media_service.upload_media(
+            actor=editor,
+            storage=media_storage(),
+            max_bytes=app.config["MEDIA_MAX_BYTES"],
+            data=pictures.jpeg(1200, 800),
+            alt="Ships at anchor",
+            caption="Waiting outside Odesa.",
+        )
+    start = briefing.version
+    briefing_service.change_briefing(briefing, actor=editor, lead_media=photo.id)
+    briefing_service.change_briefing(briefing, actor=editor, lead_media=None)
+    shown, removed = read(briefing, start).events
+    # The event describes the briefing as it is now: no lead photo.
+    assert shown.data["lead_html"] == removed.data["lead_html"] == ""
+    briefing_service.change_briefing(briefing, actor=editor, lead_media=photo.id)
+    (event,) = read(briefing, start + 2).events
+    figure = lxml.html.fragment_fromstring(event.data["lead_html"])
+    page = lxml.html.fromstring(client.get("/briefings/war").data)
+    (on_page,) = page.xpath("//header//figure[@class='lead-photo']")
+    figure.tail = on_page.tail = None
+    assert lxml.html.tostring(figure) == lxml.html.tostring(on_page)
 
 
 def test_each_kind_of_change_has_its_event_type(read, briefing, make_update, editor):
