@@ -1,5 +1,6 @@
-"""Photos in, web files out: decode by the bytes alone, turn upright, strip every piece of
-metadata, and make responsive variants (WebP plus a JPEG or PNG fallback) once, at upload.
+"""Photos in, web files out: decode by the bytes alone, turn upright, bring the colours into
+sRGB, strip every piece of metadata, and make responsive variants (WebP plus a JPEG or PNG
+fallback) once, at upload.
 
 Pure: bytes in, bytes out. Storing them is storage.py's job, deciding who may is the
 service's.
@@ -12,9 +13,10 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 # Pillow's name for each format we take → what we call it on the web. Nothing else is even
 # tried: SVG (script), TIFF, BMP, PSD and the rest are refused before any decoder runs.
@@ -67,7 +69,7 @@ def process(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Processed:
     has_alpha = picture.mode in ("RGBA", "LA", "PA") or (
         picture.mode == "P" and "transparency" in picture.info
     )
-    picture = picture.convert("RGBA" if has_alpha else "RGB")
+    picture = _in_srgb(picture).convert("RGBA" if has_alpha else "RGB")
     # Nothing of the original's metadata (EXIF, XMP, ICC, comments) goes into a new file.
     picture.info.clear()
     fallback = "image/png" if has_alpha else "image/jpeg"
@@ -86,6 +88,34 @@ def process(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Processed:
         Rendition(f"{key}-{w}.{EXTENSIONS[kind]}", w, h, kind, blob) for w, h, kind, blob in encoded
     ]
     return Processed(key=key, main=renditions[-1], renditions=renditions)
+
+
+# The modes LittleCMS converts from (a palette or grey with alpha has no profile to speak of).
+_PROFILED_MODES = frozenset({"RGB", "RGBA", "CMYK", "L"})
+
+
+@cache
+def _srgb() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _in_srgb(picture: Image.Image) -> Image.Image:
+    """The picture's colours in sRGB, which browsers assume of a file with no profile: a
+    photo tagged Adobe RGB by a camera, or CMYK by an agency's desk, would otherwise look
+    dull or wrong once its profile is stripped."""
+    profile = picture.info.get("icc_profile")
+    if not profile or picture.mode not in _PROFILED_MODES:
+        return picture
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        mode = "RGBA" if picture.mode == "RGBA" else "RGB"
+        converted = ImageCms.profileToProfile(picture, source, _srgb(), outputMode=mode)
+    except (ImageCms.PyCMSError, OSError):
+        # A profile LittleCMS cannot read or apply to these pixels: they are taken as
+        # sRGB, as a browser that ignored the profile would take them.
+        return picture
+    assert converted is not None  # profileToProfile returns None only with inPlace=True
+    return converted
 
 
 def check(data: bytes, content_type: str, *, max_pixels: int = MAX_PIXELS) -> None:

@@ -81,3 +81,58 @@ SVG_WITH_SCRIPT = (
 # The classic GIF/JavaScript polyglot: a GIF header whose size bytes open a JS comment.
 GIF_JS_POLYGLOT = b"GIF89a/*\x0a\x00\x00\x00\x00*/=1;alert(document.domain);//" + b"\x00" * 32
 TEXT_AS_JPEG = b"Not a photo at all, just words in a file named photo.jpg.\n"
+
+
+def linear_rgb_profile() -> bytes:
+    """An ICC v2 display profile: sRGB's primaries with a straight tone curve (gamma 1.0).
+    A photo tagged with it means something else by each value than sRGB does (value 128 is
+    sRGB's 188), so whether its colours were converted is plain to see."""
+    d50 = (0.9642, 1.0, 0.8249)
+    primaries = {  # sRGB's, adapted to D50 as ICC's connection space has it
+        b"rXYZ": (0.4361, 0.2225, 0.0139),
+        b"gXYZ": (0.3851, 0.7169, 0.0971),
+        b"bXYZ": (0.1431, 0.0606, 0.7141),
+    }
+
+    def xyz(values: tuple[float, float, float]) -> bytes:
+        return b"XYZ \0\0\0\0" + b"".join(struct.pack(">i", round(v * 65536)) for v in values)
+
+    description = b"Linear RGB (test)\0"
+    tags = {
+        b"desc": b"desc\0\0\0\0"
+        + struct.pack(">I", len(description))
+        + description
+        + bytes(4 + 4 + 2 + 1 + 67),  # no Unicode or ScriptCode description
+        b"wtpt": xyz(d50),
+        **{sig: xyz(value) for sig, value in primaries.items()},
+        # A curve with no entries is the identity: gamma 1.0.
+        **{sig: b"curv\0\0\0\0" + struct.pack(">I", 0) for sig in (b"rTRC", b"gTRC", b"bTRC")},
+        b"cprt": b"text\0\0\0\0No copyright, test data.\0",
+    }
+    table_size = 4 + 12 * len(tags)
+    offset, directory, data = 128 + table_size, b"", b""
+    for sig, body in tags.items():
+        body += bytes(-len(body) % 4)
+        directory += sig + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    size = 128 + table_size + len(data)
+    header = (
+        struct.pack(">I", size)
+        + b"lcms"
+        + struct.pack(">I", 0x02100000)
+        + b"mntrRGB XYZ "
+        + struct.pack(">6H", 2026, 12, 1, 0, 0, 0)
+        + b"acsp"
+        + bytes(4 + 4 + 4 + 4 + 8)  # platform, flags, manufacturer, model, attributes
+        + struct.pack(">I", 0)  # perceptual intent
+        + b"".join(struct.pack(">i", round(v * 65536)) for v in d50)
+        + bytes(4 + 16 + 28)  # creator, profile ID, reserved
+    )
+    assert len(header) == 128
+    return header + struct.pack(">I", len(tags)) + directory + data
+
+
+def tagged_jpeg(value: int, profile: bytes, width: int = 600, height: int = 400) -> bytes:
+    """A flat grey JPEG of `value`, tagged with the colour profile `profile`."""
+    flat = Image.new("RGB", (width, height), (value, value, value))
+    return encode(flat, "JPEG", quality=95, icc_profile=profile)

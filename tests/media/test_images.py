@@ -1,4 +1,5 @@
-"""Processing: decode by the bytes, turn upright, strip metadata, make variants."""
+"""Processing: decode by the bytes, turn upright, convert colours to sRGB, strip metadata,
+make variants."""
 
 from __future__ import annotations
 
@@ -66,6 +67,33 @@ def test_gps_and_every_other_piece_of_metadata_are_stripped():
         assert not {"exif", "icc_profile", "xmp", "XML:com.adobe.xmp"} & set(image.info)
         # Whatever the container, no EXIF block is in the bytes at all.
         assert b"Exif\x00\x00" not in rendition.data and b"GPS" not in rendition.data
+
+
+def close_to(value: tuple[int, ...], expected: tuple[int, ...]) -> bool:
+    return all(abs(a - b) <= 2 for a, b in zip(value, expected, strict=True))
+
+
+def test_colours_tagged_with_another_profile_are_converted_to_srgb():
+    # Grey 128 in a linear-light profile is sRGB's 188: stripping the profile without
+    # converting would leave it at 128, visibly darker than the photographer's.
+    processed = images.process(pictures.tagged_jpeg(128, pictures.linear_rgb_profile()))
+    for rendition in processed.renditions:
+        image = opened(rendition.data)
+        assert "icc_profile" not in image.info
+        assert close_to(image.convert("RGB").getpixel((10, 10)), (188, 188, 188))
+
+
+def test_a_transparent_png_with_a_profile_keeps_its_transparency():
+    flat = Image.new("RGBA", (300, 200), (128, 128, 128, 100))
+    data = pictures.encode(flat, "PNG", icc_profile=pictures.linear_rgb_profile())
+    main = opened(images.process(data).main.data)
+    assert main.mode == "RGBA" and close_to(main.getpixel((10, 10)), (188, 188, 188, 100))
+
+
+def test_a_profile_that_cannot_be_read_leaves_the_values_as_they_are():
+    data = pictures.tagged_jpeg(128, b"not a colour profile" * 8)
+    main = opened(images.process(data).main.data)
+    assert close_to(main.getpixel((10, 10)), (128, 128, 128))
 
 
 def test_the_camera_orientation_is_applied():
