@@ -51,6 +51,7 @@ from briefing.services.errors import (
     TooLarge,
     Unsupported,
 )
+from briefing.services.idempotency import Idempotency, remember
 from briefing.services.permissions import require_role
 from briefing.services.transactions import verb
 
@@ -87,6 +88,7 @@ def upload_media(
     alt: str = "",
     caption: str = "",
     credit: str = "",
+    idempotency: Idempotency | None = None,
 ) -> Media:
     """Store a photo: decoded by its bytes, upright, without metadata, with its variants.
     `max_bytes` is the app's MEDIA_MAX_BYTES."""
@@ -145,6 +147,8 @@ def upload_media(
             updated_at=now,
         )
         db.session.add(item)
+        db.session.flush()
+        remember(idempotency, actor, item)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -6,6 +6,7 @@ The editor console uploads through the same doors with its session and CSRF toke
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any
 
 from flask import Response, current_app, jsonify, request, url_for
@@ -14,13 +15,16 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from briefing.media.storage import media_storage
+from briefing.models import Media as MediaModel
 from briefing.services import media
 from briefing.services.errors import FieldError, Invalid
+from briefing.services.idempotency import create_once
 from briefing.web.api import bp
 from briefing.web.api.auth import current_actor
 from briefing.web.api.input import ABSENT, Query, RequestBody, Text, json_object, max_length
 from briefing.web.api.openapi import documented
 from briefing.web.api.representations import Media, MediaList, media_json, represent_media
+from briefing.web.api.writes import requested_idempotency
 
 MULTIPART = "multipart/form-data"
 # Room for the form's other fields and the multipart framing around the file.
@@ -64,7 +68,8 @@ def list_media() -> Response:
 @documented(Media, upload=MediaUpload, errors=("BadRequest", "TooLarge", "UnsupportedMediaType"))
 def upload_media() -> Response:
     """Upload a photo (contributors and editors): decoded, turned upright, stripped of its
-    metadata and made into variants once. Answers with the media object."""
+    metadata and made into variants once. Answers with the media object; with an
+    Idempotency-Key, a retry of the same upload answers with the photo it stored."""
     actor = current_actor()
     limit = int(current_app.config["MEDIA_MAX_BYTES"])
     request.max_content_length = limit + FORM_MARGIN
@@ -83,9 +88,21 @@ def upload_media() -> Response:
     upload = files["file"]
     _check_filename(upload)
     data = upload.stream.read(limit + 1)
-    item = media.upload_media(
-        actor=actor, data=data, storage=media_storage(), max_bytes=limit, **fields
-    )
+    # A retried upload is the same request when its words and its file's bytes are.
+    idempotency = requested_idempotency({**fields, "file": hashlib.sha256(data).hexdigest()})
+    item = create_once(
+        lambda remembered: media.upload_media(
+            actor=actor,
+            data=data,
+            storage=media_storage(),
+            max_bytes=limit,
+            idempotency=remembered,
+            **fields,
+        ),
+        actor=actor,
+        idempotency=idempotency,
+        model=MediaModel,
+    ).resource
     body = current_app.json.dumps(media_json(item))
     location = url_for("api.get_media", media_id=item.id, _external=True)
     return Response(body, 201, mimetype="application/json", headers={"Location": location})

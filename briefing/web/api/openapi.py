@@ -237,7 +237,7 @@ def _operation(endpoint: str, method: str, rule: Rule, view: Any) -> dict[str, A
     ]
     if declared.query is not None:
         parameters += _query_parameters(declared.query)
-    if method == "post" and declared.upload is None:  # these POSTs create (web/api/writes.py)
+    if method == "post":  # every POST creates, once per key (web/api/writes.py)
         parameters.append(IDEMPOTENCY_KEY)
     if parameters:
         operation["parameters"] = parameters

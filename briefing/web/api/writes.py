@@ -34,16 +34,7 @@ def created(
     actor, payload = current_actor(), json_object()
     # Parsed before the fingerprint is taken, so that is only ever of a small, flat object.
     values = body.parse(payload)
-    key = request.headers.get("Idempotency-Key")
-    idempotency = None
-    if key is not None:
-        idempotency = Idempotency.for_request(
-            key,
-            method=request.method,
-            path=request.path,
-            payload=payload,
-            ttl=timedelta(seconds=current_app.config["IDEMPOTENCY_TTL"]),
-        )
+    idempotency = requested_idempotency(payload)
     outcome = create_once(
         lambda remembered: create(actor, values, remembered),
         actor=actor,
@@ -53,4 +44,19 @@ def created(
     representation, location = represent(outcome.resource)
     return Response(
         current_app.json.dumps(representation), 201, mimetype=JSON, headers={"Location": location}
+    )
+
+
+def requested_idempotency(payload: Any) -> Idempotency | None:
+    """The request's Idempotency-Key, if it sent one, with `payload` (what it asks for, as
+    plain values) fingerprinted."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    return Idempotency.for_request(
+        key,
+        method=request.method,
+        path=request.path,
+        payload=payload,
+        ttl=timedelta(seconds=current_app.config["IDEMPOTENCY_TTL"]),
     )

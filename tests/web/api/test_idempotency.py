@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import time
 import urllib.request
@@ -13,11 +14,13 @@ import pytest
 from sqlalchemy import func, select, update
 
 from briefing.extensions import db
-from briefing.models import Briefing, IdempotencyKey, Source, Update
+from briefing.models import Briefing, IdempotencyKey, Media, Source, Update
 from briefing.models.base import utcnow
 from tests.live.test_gunicorn import start_gunicorn
+from tests.media import pictures
 
 UPDATES = "/api/v1/briefings/war/updates"
+MEDIA = "/api/v1/media"
 
 
 def count(model):
@@ -102,6 +105,30 @@ def test_idempotent_creation_of_briefings_and_sources(api, api_as, admin):
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.get_data() == first.get_data()
     assert count(Source) == before + 1
+
+
+def test_a_retried_photo_upload_stores_one_photo(api):
+    photo = pictures.jpeg(800, 600)
+
+    def send(key: str, *, alt: str = "Smoke over the port", data: bytes = photo):
+        form = {"alt": alt, "file": (io.BytesIO(data), "photo.jpg", "image/jpeg")}
+        headers = {"Idempotency-Key": key}
+        return api.post(MEDIA, data=form, content_type="multipart/form-data", headers=headers)
+
+    first = send("upload-1")
+    assert first.status_code == 201, first.get_json()
+    again = send("upload-1")
+    assert again.status_code == 201
+    assert again.get_data() == first.get_data()
+    assert again.headers["Location"] == first.headers["Location"]
+    assert count(Media) == 1
+    # The same key with other words, or with another file, is another request: refused.
+    for other in (send("upload-1", alt="Fire"), send("upload-1", data=pictures.jpeg(801, 600))):
+        assert other.status_code == 422
+        assert other.get_json()["errors"][0]["field"] == "Idempotency-Key"
+    assert count(Media) == 1
+    assert send("upload-2").status_code == 201
+    assert count(Media) == 2
 
 
 @pytest.mark.parametrize("key", ["", "k" * 256, "tab\there"])
