@@ -34,7 +34,18 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="brief
 
 
 def on_starting(server: Any) -> None:
-    """Values left by an earlier run in a configured folder would be added to this one's."""
+    """Refuse `--preload` under gevent; clear the metrics an earlier run left in a
+    configured folder (they would be added to this one's)."""
+    if server.cfg.preload_app and "gevent" in server.cfg.worker_class_str:
+        # Preloading imports the app (ssl, threading, the database drivers) in the arbiter,
+        # before each worker's gevent patches the standard library: gevent itself warns
+        # that this "may silently lead to incorrect behaviour".
+        server.log.error(
+            "--preload is not supported with gevent workers: the app would be imported "
+            "before gevent patches the standard library. Start without --preload; each "
+            "worker warms itself up before it takes connections."
+        )
+        raise SystemExit(1)
     for leftover in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
         leftover.unlink()
 

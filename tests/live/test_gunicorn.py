@@ -180,6 +180,12 @@ def test_several_workers_without_redis_are_warned_about(database_url, app, tmp_p
     assert "without REDIS_URL" in (tmp_path / "gunicorn.log").read_text()
 
 
+def test_preloading_under_gevent_is_refused_with_a_reason(database_url, app, tmp_path):
+    command = ["-m", "gunicorn", "-c", "python:briefing.gunicorn_conf", "--preload", "wsgi:app"]
+    with pytest.raises(AssertionError, match="--preload is not supported with gevent workers"):
+        start_server(command, database_url, tmp_path)
+
+
 def test_a_connection_whose_requests_keep_coming_does_not_hold_up_the_others(
     database_url, app, tmp_path
 ):
