@@ -16,12 +16,19 @@ export PORT
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(STAMP)
+# The compiled catalogs, remade whenever a translation changes (the install compiles them
+# too, setup.py; they are not in the repository).
+CATALOGS := $(wildcard briefing/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+$(COMPILED): %.mo: %.po | $(STAMP)
+	$(BIN)/python -m briefing.catalogs compile
+
+install: $(STAMP) $(COMPILED)
 
 demo: install
 	$(BIN)/flask --app briefing init-db
@@ -32,8 +39,8 @@ serve: install
 	$(BIN)/flask --app briefing run --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check briefing tests bench
-	$(BIN)/ruff format --check briefing tests bench
+	$(BIN)/ruff check briefing tests bench setup.py
+	$(BIN)/ruff format --check briefing tests bench setup.py
 	$(BIN)/mypy
 
 test: lint
@@ -41,7 +48,7 @@ test: lint
 
 # The interface's catalogs (briefing/translations): `messages` extracts the strings of the
 # code and templates and merges them into each language's .po (then translate the empty
-# ones); `translations` compiles the .mo files, which are committed with their .po.
+# ones); `translations` compiles the .mo files (built, never committed).
 messages: install
 	$(BIN)/python -m briefing.catalogs update
 

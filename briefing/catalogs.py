@@ -1,9 +1,9 @@
 """The interface's gettext catalogs: extracted from the code and templates, merged into each
 language's .po, compiled to the .mo files the app reads (`make messages`, `make translations`).
 
-The compiled .mo files are committed beside their .po, so a checkout, an editable install
-and `pip install .` all carry them with no build step; tests/web/test_i18n.py fails when a
-catalog lacks a translation, misses a message of the code, or its .mo differs from its .po.
+The .mo files are built, never committed: the package build compiles them (setup.py), and
+`make install` again whenever a .po changes. tests/test_catalogs.py fails when a catalog
+lacks a translation, misses a message of the code, or its .mo differs from its .po.
 
     python -m briefing.catalogs update    extract messages.pot, merge it into every .po
     python -m briefing.catalogs compile   write every .mo

@@ -1,6 +1,6 @@
 """The interface's catalogs (briefing/translations): complete in every shipped language,
-fresh against the code and templates, and compiled (the committed .mo says what its .po
-says). `make messages` and `make translations` put them right."""
+fresh against the code and templates, and compiled (the built .mo says what its .po
+says). `make messages` and `make install` (or `make translations`) put them right."""
 
 from __future__ import annotations
 
