@@ -1,7 +1,8 @@
 """Export and import of one briefing: a self-contained archive that another instance restores.
 
-The archive holds the briefing, its updates in every state, their revisions, and the people
-and sources they name, by email and slug (ids mean nothing in another database). On import,
+The archive holds the briefing, its updates in every state, their revisions, the series it
+is an edition of, and the people and sources they name, by email and slug (ids mean nothing
+in another database). On import,
 Markdown is rendered and sanitized again, never trusted from the file; people unknown to the
 instance become inactive contributors, who cannot sign in until an admin lets them.
 """
@@ -36,6 +37,7 @@ from briefing.models import (
     Media,
     Revision,
     Role,
+    Series,
     Source,
     Update,
     UpdateSource,
@@ -48,16 +50,20 @@ from briefing.rendering.images import FILENAME_RE
 from briefing.rendering.markdown import render_markdown
 from briefing.services import checks
 from briefing.services.briefings import SUMMARY_MAX, TITLE_MAX, slug_taken
-from briefing.services.changes import record_change
+from briefing.services.changes import record_change, touch_series
 from briefing.services.errors import FieldError, Invalid
 from briefing.services.media import MediaStorage, media_links, render_body
 from briefing.services.permissions import Actor, require_role
+from briefing.services.series import DESCRIPTION_MAX as SERIES_DESCRIPTION_MAX
+from briefing.services.series import TITLE_MAX as SERIES_TITLE_MAX
 from briefing.services.transactions import verb
 from briefing.services.updates import BODY_MAX, HEADLINE_MAX, refresh_credits
 from briefing.services.users import normalize_email
 
 FORMAT = "briefing-archive"
-FORMAT_VERSION = 1
+# 2 names the briefing's series; version 1 archives (no series) are read as they were.
+FORMAT_VERSION = 2
+READABLE_VERSIONS = frozenset({1, 2})
 # The archive is a zip file: the document, and a reading copy that opens from disk.
 DOCUMENT_NAME = "briefing.json"
 READING_COPY_NAME = "index.html"
@@ -152,6 +158,14 @@ class MediaEntry(_Entry):
     updated_at: AwareDatetime
 
 
+class SeriesEntry(_Entry):
+    """The series the briefing is an edition of: joined by slug where it exists, else made."""
+
+    slug: str
+    title: str
+    description: str
+
+
 class BriefingEntry(_Entry):
     slug: str
     title: str
@@ -164,6 +178,7 @@ class BriefingEntry(_Entry):
     ended_at: AwareDatetime | None
     created_at: AwareDatetime
     lead_media: Annotated[str | None, BeforeValidator(_filename)] = None
+    series: SeriesEntry | None = None
 
 
 class ArchiveDocument(_Entry):
@@ -220,9 +235,11 @@ def parse_archive_document(data: bytes | str) -> ArchiveDocument:
                 for e in error.errors()
             ]
         ) from None
-    if document.format != FORMAT or document.format_version != FORMAT_VERSION:
+    if document.format != FORMAT or document.format_version not in READABLE_VERSIONS:
         raise Invalid.field(
-            "format", f"Not a {FORMAT} of version {FORMAT_VERSION}: this instance cannot read it."
+            "format",
+            f"Not a {FORMAT} of a version this instance reads "
+            f"({', '.join(map(str, sorted(READABLE_VERSIONS)))}).",
         )
     return document
 
@@ -250,6 +267,21 @@ def restore_briefing(
     summary = checks.text(errors, "briefing.summary", entry.summary, max_length=SUMMARY_MAX)
     checks.timezone(errors, "briefing.timezone", entry.timezone)
     checks.language(errors, "briefing.language", entry.language)
+    if entry.series is not None:
+        checks.slug(errors, "briefing.series.slug", entry.series.slug)
+        checks.line(
+            errors,
+            "briefing.series.title",
+            entry.series.title,
+            max_length=SERIES_TITLE_MAX,
+            required=True,
+        )
+        checks.line(
+            errors,
+            "briefing.series.description",
+            entry.series.description,
+            max_length=SERIES_DESCRIPTION_MAX,
+        )
     people = {normalize_email(p.email): p for p in document.people}
     sources = {s.slug: s for s in document.sources}
     for n, item in enumerate(document.updates):
@@ -334,9 +366,11 @@ def _restore(
         photos[photo.filename] = held
     source_rows = {source_slug: _source(entry) for source_slug, entry in sources.items()}
     lead = photos.get(entry.lead_media) if entry.lead_media else None
+    series = _series(entry.series) if entry.series else None
     briefing = Briefing(
-        **entry.model_dump(exclude={"slug", "title", "summary", "lead_media"}),
+        **entry.model_dump(exclude={"slug", "title", "summary", "lead_media", "series"}),
         lead_media_id=lead.id if lead else None,
+        series_id=series.id if series else None,
         slug=slug,
         title=title,
         summary=summary,
@@ -370,6 +404,8 @@ def _restore(
         db.session.add(row)
     refresh_credits(briefing)
     record_change(briefing, ChangeKind.BRIEFING_CHANGED)
+    if series is not None:  # a new edition in its lineup: the series' pages move on
+        touch_series(series.id, now=utcnow(), lineup=True)
     db.session.commit()
     return briefing
 
@@ -390,6 +426,23 @@ def _person(person: Person) -> User:
         db.session.add(user)
         db.session.flush()
     return user
+
+
+def _series(entry: SeriesEntry) -> Series:
+    """The series with this slug here, or a new one as the archive describes it."""
+    series = db.session.scalar(select(Series).where(Series.slug == entry.slug))
+    if series is None:
+        now = utcnow()
+        series = Series(
+            slug=entry.slug,
+            title=entry.title,
+            description=entry.description,
+            created_at=now,
+            changed_at=now,
+        )
+        db.session.add(series)
+        db.session.flush()
+    return series
 
 
 def _source(entry: SourceEntry) -> Source:

@@ -16,7 +16,7 @@ from lxml import html
 from briefing import create_app
 from briefing.extensions import db
 from briefing.media.storage import media_storage
-from briefing.models import Briefing, BriefingStatus, Role, Update, UpdateStatus, User
+from briefing.models import Briefing, BriefingStatus, Role, Series, Update, UpdateStatus, User
 from briefing.services import archive
 from briefing.services import briefings as briefing_service
 from briefing.services import updates as update_service
@@ -220,6 +220,65 @@ def test_a_broken_document_is_refused_field_by_field_and_writes_nothing(
         empty.writestr("other.txt", "hello")
     with pytest.raises(Invalid):
         archive.read_archive(tmp_path / "empty.zip")
+
+
+def test_an_edition_comes_back_into_its_series_joined_here_or_made(
+    briefing: Briefing,
+    editor: User,
+    make_series: Callable[..., Any],
+    make_update: Any,
+    other_instance: Flask,
+    tmp_path: Path,
+) -> None:
+    make_series(slug="ukraine", title="Russia's Invasion of Ukraine", description="Daily.")
+    briefing_service.change_briefing(briefing, actor=editor, series="ukraine")
+    make_update(briefing, body="Sirens in Kyiv.")
+    file = export_to(tmp_path / "war.zip", briefing)
+    document = archive.read_archive(file)
+    assert document.format_version == 2
+    assert document.briefing.series == archive.SeriesEntry(
+        slug="ukraine", title="Russia's Invasion of Ukraine", description="Daily."
+    )
+
+    with other_instance.app_context():
+        admin = create_account(
+            other_instance, email="root@elsewhere.example", display_name="Root", role=Role.ADMIN
+        )
+        # Where the series is not known, it is made as the archive describes it...
+        first = restore_from(file, actor=admin)
+        assert first.series is not None and first.series.title == "Russia's Invasion of Ukraine"
+        client = other_instance.test_client()
+        series_page = client.get("/series/ukraine")
+        assert series_page.status_code == 200 and b"/briefings/war" in series_page.data
+        # ...and where it is, a second edition joins it rather than making another.
+        second = restore_from(file, actor=admin, slug="war-again")
+        assert second.series_id == first.series_id
+        assert db.session.query(Series).count() == 1
+        assert b"/briefings/war-again" in client.get("/series/ukraine").data
+
+
+def test_an_archive_of_format_1_without_a_series_still_imports(
+    covered: Briefing, admin: User
+) -> None:
+    data = json.loads(archive.archive_document(covered).model_dump_json())
+    data["format_version"] = 1
+    del data["briefing"]["series"]
+    data["briefing"]["slug"] = "war-v1"
+    data["media"] = []
+    data["briefing"]["lead_media"] = None
+    for item in data["updates"]:
+        item["body"] = item["body"].split("\n\n![")[0]
+    restored = archive.restore_briefing(
+        archive.parse_archive_document(json.dumps(data)),
+        actor=admin,
+        storage=media_storage(),
+        media_file={}.__getitem__,
+    )
+    assert restored.slug == "war-v1" and restored.series is None
+    data["format_version"] = 3
+    with pytest.raises(Invalid) as refused:
+        archive.parse_archive_document(json.dumps(data))
+    assert refused.value.errors[0].field == "format"
 
 
 def test_the_reading_copy_opens_from_disk_and_fetches_nothing(
