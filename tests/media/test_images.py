@@ -96,6 +96,16 @@ def test_a_profile_that_cannot_be_read_leaves_the_values_as_they_are():
     assert close_to(main.getpixel((10, 10)), (128, 128, 128))
 
 
+def test_an_animation_keeps_its_first_frame_as_a_still():
+    frames = [Image.new("RGB", (300, 200), colour) for colour in ("red", "lime", "blue")]
+    data = pictures.encode(frames[0], "GIF", save_all=True, append_images=frames[1:])
+    assert opened(data).n_frames == 3
+    for rendition in images.process(data).renditions:
+        image = opened(rendition.data)
+        assert not getattr(image, "is_animated", False)
+        assert close_to(image.convert("RGB").getpixel((150, 100)), (255, 0, 0))
+
+
 def test_the_camera_orientation_is_applied():
     # Orientation 6: the camera was turned; the stored pixels lie on their side.
     processed = images.process(pictures.jpeg(800, 400, orientation=6))
