@@ -243,6 +243,7 @@ def _console_messages() -> dict[str, Any]:
         ),
         "uploadOffline": gettext("The photo was not uploaded: the connection failed. Try again."),
         "uploading": gettext("Uploading…"),
+        "uploadRetrying": gettext("The connection dropped; trying the upload again…"),
         "recentFailed": gettext("Recent uploads could not be loaded."),
         "noPhotos": gettext("No photos yet."),
         "photoNoAlt": gettext("Photo %(id)s (no alt text yet)", id="{id}"),

@@ -30,20 +30,41 @@ function setUp(panel, body) {
     status.classList.toggle("media-panel__status--error", isError);
   }
 
+  // A dropped connection or a proxy's gateway error is tried again, with the same key, so an
+  // upload that did arrive (only its answer was lost) is answered with the photo, not stored
+  // twice.
+  const RETRY_AFTER = [1_000, 3_000, 9_000];
+  const GATEWAY_ERRORS = new Set([502, 504]); // a proxy that lost the app, not its answer
+
   function upload(image) {
     if (!image) return;
     const data = new FormData();
     data.append("file", image, image.name || "pasted-image");
     for (const [name, input] of Object.entries(words)) data.append(name, input.value.trim());
+    progress.value = 0;
+    progress.hidden = false;
+    say(t("uploading"));
+    send(data, newKey(), 0);
+  }
+
+  function send(data, key, attempt) {
     const request = new XMLHttpRequest();
     request.open("POST", panel.dataset.uploadUrl);
     request.setRequestHeader("Accept", "application/json");
     request.setRequestHeader("X-CSRFToken", csrf);
+    request.setRequestHeader("Idempotency-Key", key);
     request.responseType = "json";
     request.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) progress.value = Math.round((100 * event.loaded) / event.total);
     });
+    const retry = () => {
+      if (attempt >= RETRY_AFTER.length) return false;
+      say(t("uploadRetrying"));
+      setTimeout(() => send(data, key, attempt + 1), RETRY_AFTER[attempt]);
+      return true;
+    };
     request.addEventListener("load", () => {
+      if (GATEWAY_ERRORS.has(request.status) && retry()) return;
       progress.hidden = true;
       const answer = request.response || {};
       if (request.status !== 201) {
@@ -60,13 +81,16 @@ function setUp(panel, body) {
       );
     });
     request.addEventListener("error", () => {
+      if (retry()) return;
       progress.hidden = true;
       say(t("uploadOffline"), true);
     });
-    progress.value = 0;
-    progress.hidden = false;
-    say(t("uploading"));
     request.send(data);
+  }
+
+  function newKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16)); // randomUUID needs HTTPS
+    return `upload-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
   }
 
   // The Markdown line at the cursor, alone on its line, as the renderer wants it.

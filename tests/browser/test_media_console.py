@@ -11,9 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
+from sqlalchemy import func, select
 
-from briefing.models import Role
+from briefing.extensions import db
+from briefing.models import Media, Role
 from tests.browser.conftest import CHROMIUM, NO_CHROMIUM, SHOTS, new_page
 from tests.media import pictures
 
@@ -118,3 +120,30 @@ def test_a_refused_file_says_why_and_inserts_nothing(new_context, make_account, 
         "not uploaded: The file is not a JPEG, PNG, WebP or GIF image."
     )
     expect(body).to_have_value("Words.")
+
+
+def test_an_upload_whose_answer_is_lost_is_sent_again_and_stored_once(
+    new_context, make_account, seed_briefing, live_server
+):
+    page = console(new_context, make_account, seed_briefing)
+    keys: list[str] = []
+
+    def lose_the_first_answer(route: Route) -> None:
+        keys.append(route.request.headers.get("idempotency-key", ""))
+        if len(keys) == 1:
+            route.fetch()  # the server stores the photo...
+            route.abort("connectionreset")  # ...and its answer never arrives
+        else:
+            route.continue_()
+
+    with live_server.app.app_context():
+        before = db.session.scalar(select(func.count(Media.id)))
+        db.session.remove()
+    page.route("**/api/v1/media", lose_the_first_answer)
+    give_file(page, "paste", pictures.jpeg(1200, 800))
+    expect(page.locator("[data-media-status]")).to_contain_text("needs alt text")
+    assert len(PHOTO_LINE.findall(page.locator("#composer textarea").input_value())) == 1
+    assert len(keys) == 2 and keys[0] == keys[1] and keys[0].startswith("upload-")
+    with live_server.app.app_context():
+        assert db.session.scalar(select(func.count(Media.id))) == before + 1
+        db.session.remove()
