@@ -1,17 +1,33 @@
-"""The one build step pyproject.toml cannot declare: the interface's gettext catalogs are
-compiled while the package is built (SPEC §14). The repository holds the translators' .po
-files; every wheel carries the .mo files Flask-Babel reads, and an editable install gets
-them compiled in place, in the checkout it runs from."""
+"""What pyproject.toml cannot declare: the package list, and the catalogs compiled while the
+package is built.
+
+Packages: every folder under briefing/, and under templates/ and static/ (which ship as
+briefing.templates and briefing.static), is a package, so that each file in it is package
+data that setuptools ships knowingly rather than a folder it warns it may drop.
+
+Catalogs (SPEC §14): the repository holds the translators' .po files; every wheel carries the
+.mo files Flask-Babel reads, and an editable install gets them compiled in place, in the
+checkout it runs from."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
-from setuptools import setup
+from setuptools import find_namespace_packages, setup
 from setuptools.command.build_py import build_py
 
 CATALOGS = Path("briefing", "translations")
+MAPPED = {"briefing.templates": "templates", "briefing.static": "static"}
+SKIP = ["__pycache__", "*.__pycache__"]
+
+
+def packages() -> list[str]:
+    found = find_namespace_packages(include=["briefing", "briefing.*"], exclude=SKIP)
+    for name, folder in MAPPED.items():
+        inside = find_namespace_packages(where=folder, exclude=SKIP)
+        found += [name, *(f"{name}.{sub}" for sub in inside)]
+    return found
 
 
 class BuildWithCatalogs(build_py):
@@ -22,4 +38,4 @@ class BuildWithCatalogs(build_py):
         CommandLineInterface().run(["pybabel", "--quiet", "compile", "-d", str(folder)])
 
 
-setup(cmdclass={"build_py": BuildWithCatalogs})
+setup(packages=packages(), cmdclass={"build_py": BuildWithCatalogs})
