@@ -1,9 +1,10 @@
 """What pyproject.toml cannot declare: the package list, and the catalogs compiled while the
 package is built.
 
-Packages: every folder under briefing/, and under templates/ and static/ (which ship as
-briefing.templates and briefing.static), is a package, so that each file in it is package
-data that setuptools ships knowingly rather than a folder it warns it may drop.
+Packages: templates/ and static/ stay at the top of the repository and ship inside the
+package, as briefing.templates and briefing.static, so an installed copy runs without a
+checkout. Every folder under briefing/ and under those two is a package, so that each file
+in it is package data setuptools ships knowingly rather than a folder it warns it may drop.
 
 Catalogs (SPEC §14): the repository holds the translators' .po files; every wheel carries the
 .mo files Flask-Babel reads, and an editable install gets them compiled in place, in the
@@ -38,4 +39,4 @@ class BuildWithCatalogs(build_py):
         CommandLineInterface().run(["pybabel", "--quiet", "compile", "-d", str(folder)])
 
 
-setup(packages=packages(), cmdclass={"build_py": BuildWithCatalogs})
+setup(packages=packages(), package_dir=MAPPED, cmdclass={"build_py": BuildWithCatalogs})
